@@ -1,0 +1,104 @@
+"""The public library API. The CLI calls exactly these functions."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from summarizer.config import LLMSettings
+from summarizer.engines import Engine
+from summarizer.errors import ConfigError, InputError
+from summarizer.schema import ArticleBrief
+
+EngineChoice = Literal["auto", "llm", "offline"]
+
+
+def choose_engine(engine: EngineChoice, settings: LLMSettings) -> Literal["llm", "offline"]:
+    """``auto`` is the LLM engine when an endpoint is configured, else the offline one."""
+    if engine == "auto":
+        return "llm" if settings.configured else "offline"
+    if engine in ("llm", "offline"):
+        return engine
+    raise ConfigError(f"unknown engine {engine!r}: use auto, llm or offline")
+
+
+def make_engine(engine: EngineChoice = "auto", settings: LLMSettings | None = None) -> Engine:
+    settings = settings or LLMSettings.from_env()
+    if choose_engine(engine, settings) == "offline":
+        from summarizer.engines.offline import OfflineEngine
+
+        return OfflineEngine()
+    from summarizer.engines.llm import LLMEngine
+
+    return LLMEngine(settings)
+
+
+def settings_for(
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    mode: str | None = None,
+    settings: LLMSettings | None = None,
+) -> LLMSettings:
+    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode}
+    if settings is not None:
+        return settings.with_(**{k: v for k, v in overrides.items() if v is not None})
+    return LLMSettings.from_env(**overrides)
+
+
+def check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"article must be text (str), not {type(text).__name__}")
+    if not text.strip():
+        raise InputError("the article is empty: give a file or stdin with some text")
+    if "\x00" in text:
+        raise InputError("the article contains NUL bytes: it looks binary, not text")
+    return text
+
+
+def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
+    brief.meta.article_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    brief.meta.article_chars = len(text)
+    return brief
+
+
+def summarize(
+    text: str,
+    *,
+    engine: EngineChoice = "auto",
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    mode: str | None = None,
+    settings: LLMSettings | None = None,
+) -> ArticleBrief:
+    """Brief one article.
+
+    ``engine="auto"`` uses the LLM engine when an endpoint is configured
+    (``base_url``/``api_key`` or ``OPENAI_BASE_URL``/``OPENAI_API_KEY``) and the
+    offline engine otherwise. Every evidence offset indexes into ``text``.
+    """
+    text = check_text(text)
+    resolved = settings_for(
+        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings
+    )
+    return _stamp(make_engine(engine, resolved).brief(text), text)
+
+
+async def asummarize(
+    text: str,
+    *,
+    engine: EngineChoice = "auto",
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    mode: str | None = None,
+    settings: LLMSettings | None = None,
+) -> ArticleBrief:
+    """Async form of :func:`summarize`."""
+    text = check_text(text)
+    resolved = settings_for(
+        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings
+    )
+    return _stamp(await make_engine(engine, resolved).abrief(text), text)

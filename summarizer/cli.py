@@ -1,0 +1,176 @@
+"""The command line: a thin layer over ``summarizer.api``.
+
+Module-level imports stay light so that ``summarizer --help`` starts fast;
+each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from summarizer import __version__
+
+app = typer.Typer(
+    name="summarizer",
+    help="Turn a news article into a validated, grounded brief.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    json = "json"
+    markdown = "markdown"
+
+
+class EngineOpt(str, Enum):
+    auto = "auto"
+    llm = "llm"
+    offline = "offline"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr, a non-zero exit code, no traceback."""
+    typer.echo(f"summarizer: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def note(message: str) -> None:
+    typer.echo(f"summarizer: {message}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Turn a news article into a validated, grounded brief.
+
+    Examples:
+
+      summarizer summarize article.txt
+
+      cat article.txt | summarizer summarize - --format markdown
+
+      summarizer summarize article.txt --engine llm --model gpt-4o-mini
+    """
+
+
+def read_article(path: str) -> str:
+    """Read a UTF-8 article from a path or '-' (stdin); raise InputError on bad input."""
+    from summarizer.inputs import read_text
+
+    return read_text(path)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from summarizer.inputs import write_atomic
+
+    write_atomic(output, text)
+
+
+@app.command()
+def summarize(
+    path: Annotated[str, typer.Argument(help="Article file (UTF-8 text), or '-' for stdin.")] = "-",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    engine: Annotated[
+        EngineOpt,
+        typer.Option(help="llm needs an endpoint; offline needs none; auto picks."),
+    ] = EngineOpt.auto,
+    model: Annotated[
+        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
+                     "[env: OPENAI_BASE_URL]."),
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(help="How the model returns structure: auto, tools, json, json_schema, "
+                     "md_json [env: SUMMARIZER_MODE]."),
+    ] = None,
+) -> None:
+    """Brief one article.
+
+    Examples:
+
+      summarizer summarize article.txt
+
+      summarizer summarize article.txt --format markdown --output brief.md
+
+      OPENAI_BASE_URL=http://localhost:8080/v1 summarizer summarize article.txt --engine llm
+    """
+    from summarizer.api import choose_engine, settings_for
+    from summarizer.api import summarize as run
+    from summarizer.errors import SummarizerError
+
+    try:
+        if output is not None:
+            from summarizer.inputs import check_output_path
+
+            check_output_path(output, path)
+        text = read_article(path)
+        settings = settings_for(model=model, base_url=base_url, mode=mode)
+        if engine == EngineOpt.auto and choose_engine("auto", settings) == "offline":
+            note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
+                 "using the offline engine")
+        brief = run(text, engine=engine.value, settings=settings)
+        from summarizer.render import render
+
+        write_output(render(brief, fmt.value), output)
+    except SummarizerError as error:
+        fail(str(error), error.exit_code)
+    for warning in brief.meta.warnings:
+        note(f"warning: {warning}")
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the brief.
+
+    Example:
+
+      summarizer schema --output schemas/brief.schema.json
+    """
+    from summarizer.schema_export import schema_json
+
+    write_output(schema_json(), output)
+
+
+# Commands from other modules register below, one line each.
+# --- registered commands ---
+# --- end registered commands ---
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("summarizer: interrupted", err=True)
+        sys.exit(130)

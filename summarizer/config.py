@@ -1,0 +1,55 @@
+"""Settings for the LLM engine, from arguments first and the environment second."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Mode = Literal["auto", "tools", "json", "json_schema", "md_json"]
+
+ENV_MODEL = "SUMMARIZER_MODEL"
+ENV_MODE = "SUMMARIZER_MODE"
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """Everything the LLM engine needs to reach and use a model.
+
+    ``base_url`` and ``api_key`` default to ``OPENAI_BASE_URL`` and
+    ``OPENAI_API_KEY``; ``model`` to ``SUMMARIZER_MODEL``.
+    """
+
+    base_url: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+    mode: Mode = "auto"
+    timeout: float = 120.0          # seconds for one HTTP request
+    total_timeout: float = 600.0    # seconds for all transport retries of one call
+    max_attempts: int = 5           # transport attempts per model call
+    max_reasks: int = 2             # validation re-asks after the first answer
+    temperature: float = 0.0
+    max_tokens: int | None = 4096
+    chunk_tokens: int = 6000        # article tokens above which it is briefed in chunks
+    chunk_overlap_sentences: int = 2
+    concurrency: int = 4            # chunks briefed at once
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> LLMSettings:
+        values: dict[str, object] = {
+            "base_url": os.environ.get("OPENAI_BASE_URL") or None,
+            "api_key": os.environ.get("OPENAI_API_KEY") or None,
+            "model": os.environ.get(ENV_MODEL) or None,
+            "mode": os.environ.get(ENV_MODE) or "auto",
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def configured(self) -> bool:
+        """True when an endpoint is named: a base URL, or a key for OpenAI itself."""
+        return bool(self.base_url or self.api_key)
+
+    def with_(self, **changes: object) -> LLMSettings:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,263 @@
+"""The brief: the contract every engine returns, and the draft the LLM fills in.
+
+Two families of models live here:
+
+* ``ArticleBrief`` and its parts are what callers get back. Every evidence item
+  carries character offsets into the exact input text; the code, never the
+  model, sets them (see ``summarizer.grounding``).
+* ``DraftBrief`` and its parts are what the LLM is asked to return: the same
+  content, but evidence is a list of verbatim quotes without offsets.
+
+Field descriptions are part of the prompt (instructor sends the JSON Schema),
+so each one says exactly what the field holds, following LABELLING.md.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PartyKind = Literal["person", "organization", "government", "country", "group", "media", "other"]
+AttributionKind = Literal["direct_quote", "paraphrase", "narration"]
+EngineName = Literal["llm", "offline"]
+
+SCHEMA_VERSION = "1"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- #
+# The brief returned to callers
+# --------------------------------------------------------------------------- #
+
+
+class Evidence(_Strict):
+    """A verbatim span of the article, located by the code."""
+
+    text: str = Field(description="The article text at [start, end): text == article[start:end].")
+    start: int = Field(ge=0, description="Start offset (Python str index, inclusive).")
+    end: int = Field(ge=0, description="End offset (Python str index, exclusive).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Evidence:
+        if self.end <= self.start:
+            raise ValueError(f"evidence end ({self.end}) must be after start ({self.start})")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("evidence text length must equal end - start")
+        return self
+
+
+class Party(_Strict):
+    id: str = Field(description="Stable id, e.g. 'p1'.")
+    name: str = Field(description="The fullest name the article gives.")
+    kind: PartyKind
+    aliases: list[str] = Field(
+        default_factory=list, description="Every other way the article names it (no pronouns)."
+    )
+
+
+class Source(_Strict):
+    id: str = Field(description="Stable id, e.g. 's1'.")
+    label: str = Field(description="The source as the article describes it.")
+    anonymous: bool = Field(description="True when the article does not name the source.")
+    party_id: str | None = Field(default=None, description="The party this source is, if any.")
+    count: int | None = Field(
+        default=None, ge=1, description="How many people, where stated ('two sources' -> 2)."
+    )
+    anonymity_reason: str | None = Field(
+        default=None, description="The reason for anonymity the article gives, if any."
+    )
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Claim(_Strict):
+    id: str = Field(description="Stable id, e.g. 'c1'.")
+    statement: str = Field(description="One standalone, checkable proposition.")
+    source_id: str | None = Field(
+        default=None, description="The source making the claim; null when the article asserts it."
+    )
+    attribution: AttributionKind
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Unknown(_Strict):
+    id: str = Field(description="Stable id, e.g. 'u1'.")
+    statement: str = Field(description="What the article says is not known, disclosed or decided.")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class OpenQuestion(_Strict):
+    question: str
+    based_on: list[str] = Field(
+        default_factory=list, description="Ids of the claims, unknowns or sources it follows from."
+    )
+
+
+class Usage(_Strict):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class Meta(_Strict):
+    schema_version: str = SCHEMA_VERSION
+    engine: EngineName
+    model: str | None = None
+    prompt_version: str | None = Field(
+        default=None, description="Hash of the prompt templates used (LLM engine)."
+    )
+    usage: Usage = Field(default_factory=Usage, description="Tokens summed over every attempt.")
+    attempts: int = Field(default=1, ge=0, description="Model calls made, re-asks included.")
+    seconds: float = Field(default=0.0, ge=0)
+    chunks: int = Field(default=1, ge=1, description="How many pieces the article was briefed in.")
+    article_sha256: str | None = Field(default=None, description="Hash of the exact input text.")
+    article_chars: int | None = Field(default=None, ge=0)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ArticleBrief(_Strict):
+    """A grounded brief of one article. Claims are ordered most important first."""
+
+    summary: str
+    parties: list[Party] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    unknowns: list[Unknown] = Field(default_factory=list)
+    open_questions: list[OpenQuestion] = Field(default_factory=list)
+    meta: Meta
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> ArticleBrief:
+        problems = reference_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def evidence_items(self) -> list[Evidence]:
+        items: list[Evidence] = []
+        for group in (self.sources, self.claims, self.unknowns):
+            for item in group:
+                items.extend(item.evidence)
+        return items
+
+    def ungrounded(self, article: str) -> list[Evidence]:
+        """Evidence whose text is not the article's text at its offsets."""
+        return [e for e in self.evidence_items() if article[e.start : e.end] != e.text]
+
+
+def reference_problems(brief: ArticleBrief | DraftBrief) -> list[str]:
+    """Duplicate ids and ids that point at nothing, as readable messages."""
+    problems: list[str] = []
+    ids: dict[str, str] = {}
+    for kind, items in (
+        ("party", brief.parties),
+        ("source", brief.sources),
+        ("claim", brief.claims),
+        ("unknown", brief.unknowns),
+    ):
+        for item in items:
+            if item.id in ids:
+                problems.append(f"duplicate id {item.id!r} ({ids[item.id]} and {kind})")
+            ids[item.id] = kind
+    for source in brief.sources:
+        if source.party_id is not None and ids.get(source.party_id) != "party":
+            problems.append(f"source {source.id!r} names unknown party {source.party_id!r}")
+    for claim in brief.claims:
+        if claim.source_id is not None and ids.get(claim.source_id) != "source":
+            problems.append(f"claim {claim.id!r} names unknown source {claim.source_id!r}")
+    for question in brief.open_questions:
+        for ref in question.based_on:
+            if ids.get(ref) not in ("claim", "unknown", "source"):
+                problems.append(f"open question {question.question!r} is based on unknown id {ref!r}")
+    return problems
+
+
+# --------------------------------------------------------------------------- #
+# The draft the LLM returns: quotes instead of offsets
+# --------------------------------------------------------------------------- #
+
+_QUOTES = (
+    "Verbatim quotes copied character for character from the article, each long enough "
+    "to be unique (5-30 words). Never paraphrase here."
+)
+
+
+class DraftParty(BaseModel):
+    id: str = Field(description="Short id: p1, p2, ...")
+    name: str = Field(description="Fullest name the article gives the actor.")
+    kind: PartyKind = Field(description="What sort of actor it is.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other names the article uses for it; no pronouns."
+    )
+
+
+class DraftSource(BaseModel):
+    id: str = Field(description="Short id: s1, s2, ...")
+    label: str = Field(description="The source exactly as the article describes it.")
+    anonymous: bool = Field(description="True if the article does not name the source.")
+    party_id: str | None = Field(default=None, description="Id of the party it is, or null.")
+    count: int | None = Field(default=None, description="Number of people if stated, else null.")
+    anonymity_reason: str | None = Field(
+        default=None, description="Reason given for anonymity, else null."
+    )
+    evidence: list[str] = Field(default_factory=list, description=_QUOTES)
+
+
+class DraftClaim(BaseModel):
+    id: str = Field(description="Short id: c1, c2, ...")
+    statement: str = Field(
+        description="One checkable proposition that stands alone: full names, no pronouns."
+    )
+    source_id: str | None = Field(
+        default=None, description="Id of the source making it; null if the article asserts it."
+    )
+    attribution: AttributionKind = Field(
+        description="direct_quote if quoted, paraphrase if reported speech, narration if unattributed."
+    )
+    evidence: list[str] = Field(default_factory=list, description=_QUOTES)
+
+
+class DraftUnknown(BaseModel):
+    id: str = Field(description="Short id: u1, u2, ...")
+    statement: str = Field(
+        description="What the article itself says is not known, disclosed, decided or explained."
+    )
+    evidence: list[str] = Field(default_factory=list, description=_QUOTES)
+
+
+class DraftQuestion(BaseModel):
+    question: str = Field(description="A specific question the article raises but does not answer.")
+    based_on: list[str] = Field(
+        default_factory=list, description="Ids of the claims, unknowns or sources it follows from."
+    )
+
+
+class DraftBrief(BaseModel):
+    """A brief of the article. Ids link items; every quote is verbatim from the article."""
+
+    summary: str = Field(description="2-4 neutral sentences: who did what, per whom.")
+    parties: list[DraftParty] = Field(
+        default_factory=list, description="Actors: people, organisations, governments, groups."
+    )
+    sources: list[DraftSource] = Field(
+        default_factory=list, description="Every distinct source the article cites."
+    )
+    claims: list[DraftClaim] = Field(
+        default_factory=list, description="Key claims, most important first."
+    )
+    unknowns: list[DraftUnknown] = Field(
+        default_factory=list, description="What the article says is unknown or undisclosed."
+    )
+    open_questions: list[DraftQuestion] = Field(
+        default_factory=list, description="2-5 questions a journalist would ask next."
+    )

@@ -7,7 +7,7 @@ each command imports what it needs.
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -25,12 +25,12 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     markdown = "markdown"
 
 
-class EngineOpt(str, Enum):
+class EngineOpt(StrEnum):
     auto = "auto"
     llm = "llm"
     offline = "offline"
@@ -99,17 +99,17 @@ def summarize(
         typer.Option(help="llm needs an endpoint; offline needs none; auto picks."),
     ] = EngineOpt.auto,
     model: Annotated[
-        str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].")
+        str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")
     ] = None,
     base_url: Annotated[
         str | None,
         typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
-                     "[env: OPENAI_BASE_URL]."),
+                     "(env OPENAI_BASE_URL)."),
     ] = None,
     mode: Annotated[
         str | None,
         typer.Option(help="How the model returns structure: auto, tools, json, json_schema, "
-                     "md_json [env: SUMMARIZER_MODE]."),
+                     "md_json (env SUMMARIZER_MODE)."),
     ] = None,
 ) -> None:
     """Brief one article.
@@ -174,3 +174,14 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("summarizer: interrupted", err=True)
         sys.exit(130)
+    except Exception as error:  # last resort: one line, never a traceback
+        import os
+
+        if os.environ.get("SUMMARIZER_DEBUG"):
+            raise
+        typer.echo(
+            f"summarizer: internal error: {type(error).__name__}: {error} "
+            "(set SUMMARIZER_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(70)

@@ -20,7 +20,8 @@ def _quote(evidence: list[Evidence]) -> str:
 def _claim_line(claim: Claim) -> str:
     line = f"- {claim.statement}"
     if claim.evidence:
-        line += f" — {_quote(claim.evidence[:1])} [{claim.evidence[0].start}:{claim.evidence[0].end}]"
+        first = claim.evidence[0]
+        line += f" — {_quote([first])} [{first.start}:{first.end}]"
     return line
 
 

@@ -178,7 +178,9 @@ def reference_problems(brief: ArticleBrief | DraftBrief) -> list[str]:
     for question in brief.open_questions:
         for ref in question.based_on:
             if ids.get(ref) not in ("claim", "unknown", "source"):
-                problems.append(f"open question {question.question!r} is based on unknown id {ref!r}")
+                problems.append(
+                    f"open question {question.question!r} is based on unknown id {ref!r}"
+                )
     return problems
 
 
@@ -222,7 +224,7 @@ class DraftClaim(BaseModel):
         default=None, description="Id of the source making it; null if the article asserts it."
     )
     attribution: AttributionKind = Field(
-        description="direct_quote if quoted, paraphrase if reported speech, narration if unattributed."
+        description="direct_quote if quoted, paraphrase if reported, narration if unattributed."
     )
     evidence: list[str] = Field(default_factory=list, description=_QUOTES)
 

@@ -1,0 +1,161 @@
+"""The ``summarizer eval`` command. Imports stay light: the work happens in
+``summarizer.evaluation`` and ``summarizer.eval_report``, imported when it runs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from summarizer.evaluation import CaseResult
+
+
+class EvalEngine(StrEnum):
+    auto = "auto"
+    llm = "llm"
+    offline = "offline"
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"summarizer: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _note(message: str) -> None:
+    typer.echo(f"summarizer: {message}", err=True)
+
+
+def eval_command(
+    cases_dir: Annotated[
+        Path, typer.Argument(help="Folder of case files (<id>.yaml).")
+    ] = Path("evals/cases"),
+    engine: Annotated[
+        EvalEngine, typer.Option(help="Engine to evaluate: offline, llm, or auto.")
+    ] = EvalEngine.auto,
+    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option(help="auto, tools, json, json_schema, md_json.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Folder for report.json, report.md and briefs/.")
+    ] = Path("eval-out"),
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="An earlier report.json: print changes, fail on a regression."),
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option(help="How far a score may fall below the baseline.")
+    ] = 0.02,
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail when a score is below its minimum.")
+    ] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Thresholds to check against (offline, llm, llm-smoke, ...); "
+                     "default: the engine's name."),
+    ] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option(help="Thresholds file (default: evals/thresholds.yaml in the project)."),
+    ] = None,
+    polnear: Annotated[
+        Path | None,
+        typer.Option(help="PolNeAR corpus root (env SUMMARIZER_POLNEAR; "
+                     "default: ../shared/polnear beside the project)."),
+    ] = None,
+    case: Annotated[
+        list[str] | None, typer.Option("--case", help="Run only this case id (repeatable).")
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(min=1, help="Cases briefed at once (default: 4 for llm, 1 for offline)."),
+    ] = None,
+) -> None:
+    """Run an engine over the eval cases and score its briefs field by field.
+
+    Examples:
+
+      summarizer eval --engine offline --check
+
+      summarizer eval --engine llm --model gpt-4o-mini --baseline old/report.json
+
+      summarizer eval --engine llm --case seed-trump-putin-call --check --profile llm-smoke
+    """
+    options = dict(locals())
+    from summarizer.errors import SummarizerError
+
+    try:
+        failures = _run(**options)
+    except SummarizerError as error:
+        _fail(str(error), error.exit_code)
+    for line in failures:
+        typer.echo(f"summarizer: FAIL {line}", err=True)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _run(**options: Any) -> list[str]:
+    from summarizer import eval_report as reports
+    from summarizer import evaluation as ev
+    from summarizer.api import choose_engine, make_engine, settings_for
+
+    cases_dir: Path = options["cases_dir"]
+    cases = ev.load_cases(cases_dir, options["case"] or ())
+    settings = settings_for(
+        model=options["model"], base_url=options["base_url"], mode=options["mode"]
+    )
+    name = choose_engine(options["engine"].value, settings)
+    profile = options["profile"] or name
+    minimums = None
+    if options["check"]:
+        default = ev.find_project_root(cases_dir) / "evals" / "thresholds.yaml"
+        minimums = reports.load_thresholds(options["thresholds"] or default, profile)
+    old = reports.load_json_report(options["baseline"]) if options["baseline"] else None
+
+    articles = ev.Articles.default(cases_dir, options["polnear"])
+    concurrency = options["concurrency"] or (4 if name == "llm" else 1)
+    results = ev.run_eval(cases, lambda: make_engine(name, settings), articles, concurrency)
+
+    model = next((r.brief.meta.model for r in results if r.brief and r.brief.meta.model), None)
+    if name == "llm":
+        model = model or settings.model
+    report = reports.build_report(results, engine=name, model=model, cases_dir=str(cases_dir))
+    deltas = reports.compare(report, old, options["tolerance"]) if old else None
+    failures = reports.judge(report, deltas, options["tolerance"], minimums, profile)
+    written = _write(report, results, options["out"])
+    reports.print_tables(report, deltas, minimums)
+    _note(f"wrote {written}")
+    for line in reports.comparability(report, old) if old else []:
+        _note(f"warning: {line}")
+    _note_problems(results, articles)
+    return failures
+
+
+def _write(report: dict[str, Any], results: list[CaseResult], out: Path) -> str:
+    from summarizer.eval_report import write_reports
+    from summarizer.inputs import write_atomic
+
+    json_path, md_path = write_reports(report, out)
+    for result in results:
+        if result.brief is not None:
+            brief_json = result.brief.model_dump_json(indent=2) + "\n"
+            write_atomic(out / "briefs" / f"{result.id}.json", brief_json)
+    return f"{json_path}, {md_path} and {out / 'briefs'}/"
+
+
+def _note_problems(results: list[CaseResult], articles: Any) -> None:
+    missing = [r for r in results if r.status == "missing"]
+    for result in missing:
+        _note(f"missing: {result.id}: {result.message}")
+    if any(r.case.article.startswith("polnear:") for r in missing):
+        _note(f"PolNeAR corpus looked for in {articles.polnear_root}: "
+              "give --polnear PATH or set SUMMARIZER_POLNEAR")
+    for result in results:
+        if result.status == "error":
+            _note(f"error: {result.id}: {result.message}")

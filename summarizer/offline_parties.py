@@ -1,0 +1,127 @@
+"""Parties for the offline engine: named entities that act, merged across aliases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from summarizer.attribution import word_set
+from summarizer.schema import Party, PartyKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+MEDIA_WORDS = word_set(
+    "post times journal news nbc cbs abc cnn fox msnbc reuters ap bloomberg politico axios "
+    "guardian telegraph bbc npr tribune herald gazette wire press magazine daily"
+)
+TITLE_WORDS = word_set(
+    "president president-elect prime minister sen. senator rep. gov. governor mr. mrs. ms. "
+    "dr. secretary former vice chief general gen. judge speaker leader hungarian russian "
+    "ukrainian u.s. american"
+)
+_POSSESSIVE = re.compile(r"(’s|'s|’|')$")
+
+
+@dataclass
+class PartyMention:
+    """A party being built: its mentions as (start, end) ranges and names."""
+
+    kind: PartyKind
+    names: list[str] = field(default_factory=list)
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    acts: bool = False
+
+
+def clean_name(text: str) -> str:
+    return _POSSESSIVE.sub("", text.strip()).strip()
+
+
+def _key_words(name: str) -> list[str]:
+    words = [w for w in name.split() if w.lower() not in TITLE_WORDS and w.lower() != "the"]
+    return words or name.split()
+
+
+def party_kind(entity: Span, name: str) -> PartyKind:
+    label = entity.label_
+    if label == "PERSON":
+        return "person"
+    if label == "NORP":
+        return "group"
+    if label == "GPE":
+        return "country"
+    words = {w.lower().strip(".") for w in name.split()}
+    if words & MEDIA_WORDS:
+        return "media"
+    if words & {"department", "administration", "government", "congress", "senate", "ministry"}:
+        return "government"
+    return "organization"
+
+
+def _acts(entity: Span, kind: PartyKind) -> bool:
+    """People and bodies are parties; places and outlets only when they act."""
+    if entity.label_ in ("PERSON", "ORG") and kind != "media":
+        return True
+    root = entity.root
+    return root.dep_ in ("nsubj", "nsubjpass") or (
+        root.dep_ == "poss" and root.head.dep_ in ("nsubj", "nsubjpass")
+    )
+
+
+def with_title(entity: Span) -> Span:
+    """'Donald Trump' -> 'President-elect Donald Trump': titles the parser joins to it."""
+    start = entity.start
+    doc = entity.doc
+    while start > 0:
+        before = doc[start - 1]
+        titled = before.pos_ == "PROPN" or before.text == "-" or before.ent_type_ == "NORP"
+        if not (titled and start <= before.head.i < entity.end):
+            break
+        start -= 1
+    return doc[start : entity.end]
+
+
+def collect(doc: Doc) -> list[PartyMention]:
+    """Entities grouped into parties; single names join the full name they end."""
+    persons = [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
+    surnames = {_key_words(n)[-1].lower(): n for n in persons if len(_key_words(n)) > 1}
+    groups: dict[str, PartyMention] = {}
+    for entity in doc.ents:
+        if entity.label_ not in ACTOR_LABELS:
+            continue
+        name = clean_name(with_title(entity).text)
+        if not name or not any(ch.isalpha() for ch in name):
+            continue
+        words = _key_words(name)
+        label_kind = party_kind(entity, name)
+        if words[-1].lower() in surnames and (entity.label_ == "PERSON" or len(words) == 1):
+            key, label_kind = "person:" + words[-1].lower(), "person"
+        elif entity.label_ == "PERSON":
+            key = "person:" + words[-1].lower()
+        else:
+            key = entity.label_ + ":" + " ".join(words).lower()
+        group = groups.setdefault(key, PartyMention(kind=label_kind))
+        group.names.append(name)
+        start = with_title(entity).start_char
+        group.ranges.append((start, start + len(name)))
+        group.acts = group.acts or _acts(entity, label_kind)
+    return [g for g in groups.values() if g.acts]
+
+
+def to_parties(groups: list[PartyMention]) -> list[Party]:
+    parties = []
+    for number, group in enumerate(groups, start=1):
+        name = max(group.names, key=len)
+        aliases = sorted({n for n in group.names if n != name}, key=group.names.index)
+        parties.append(Party(id=f"p{number}", name=name, kind=group.kind, aliases=aliases))
+    return parties
+
+
+def party_at(groups: list[PartyMention], start: int, end: int) -> int | None:
+    """Index of the party with a mention inside [start, end), if any."""
+    for index, group in enumerate(groups):
+        if any(start <= s and e <= end for s, e in group.ranges):
+            return index
+    return None

@@ -1,0 +1,216 @@
+"""Sources for the offline engine: who each attribution rests on.
+
+Named sources link to their party; anonymous ones keep their count and stated
+reason for anonymity; pronouns ("he said") and definite descriptions ("the
+sources noted") resolve to the nearest fitting source before them; outlets that
+relay a statement ("told the Washington Post") are sources of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from summarizer.attribution import Attribution, Range, word_set
+from summarizer.offline_parties import PartyMention, party_at
+from summarizer.schema import Evidence, Source
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+ANONYMOUS_HEADS = word_set(
+    "source official aide adviser advisor person people insider ally diplomat staffer "
+    "operative strategist associate confidant officer member friend employee"
+)
+PERSON_PRONOUNS = word_set("he she him her")
+OTHER_PRONOUNS = word_set("i we they it you me us them")
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "another": 1}
+
+
+@dataclass
+class SourceDraft:
+    label: str
+    anonymous: bool
+    party: int | None = None
+    count: int | None = None
+    reason: str | None = None
+    ranges: list[Range] = field(default_factory=list)
+
+    def mention(self, found: Range) -> None:
+        if found not in self.ranges:
+            self.ranges.append(found)
+
+
+@dataclass
+class SourceTable:
+    """Sources in order of first mention, and which source each attribution has."""
+
+    drafts: list[SourceDraft] = field(default_factory=list)
+    keys: dict[str, int] = field(default_factory=dict)
+    of_attribution: dict[int, int] = field(default_factory=dict)
+
+    def add(self, key: str, draft: SourceDraft, found: Range) -> int:
+        index = self.keys.get(key)
+        if index is None:
+            index = len(self.drafts)
+            self.keys[key] = index
+            self.drafts.append(draft)
+        self.drafts[index].mention(found)
+        return index
+
+
+def _count(head: Token) -> int | None:
+    for child in head.children:
+        if child.dep_ in ("nummod", "det", "quantmod") and child.lower_ in NUMBERS:
+            return NUMBERS[child.lower_]
+        if child.dep_ == "nummod" and child.text.isdigit():
+            return int(child.text)
+    return 1 if head.tag_ == "NN" else None
+
+
+def _is_anonymous(head: Token, tokens: list[Token]) -> bool:
+    if head.lemma_.lower() not in ANONYMOUS_HEADS:
+        return False
+    return not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in tokens)
+
+
+def _is_back_reference(head: Token) -> bool:
+    """'the sources', 'the source': a description that points back, not a new source."""
+    children = [c for c in head.children if c.dep_ != "punct"]
+    return len(children) == 1 and children[0].lower_ in ("the", "these", "those")
+
+
+def _nearest_person(parties: list[PartyMention], before: int) -> tuple[int, Range] | None:
+    best: tuple[int, Range] | None = None
+    for index, group in enumerate(parties):
+        if group.kind != "person":
+            continue
+        for found in group.ranges:
+            if found[1] <= before and (best is None or found[0] > best[1][0]):
+                best = (index, found)
+    return best
+
+
+def _nearest_source(table: SourceTable, before: int, anonymous: bool | None) -> int | None:
+    best: tuple[int, int] | None = None
+    for index, draft in enumerate(table.drafts):
+        if anonymous is not None and draft.anonymous != anonymous:
+            continue
+        for found in draft.ranges:
+            if found[1] <= before and (best is None or found[0] > best[1]):
+                best = (index, found[0])
+    return best[0] if best else None
+
+
+def _label(doc: Doc, found: Range) -> str:
+    return doc.text[found[0] : found[1]]
+
+
+def resolve(doc: Doc, found: list[Attribution], parties: list[PartyMention]) -> SourceTable:
+    table = SourceTable()
+    for number, item in enumerate(found):
+        if item.source is None or item.source_head is None:
+            continue
+        index = _resolve_one(doc, item, parties, table)
+        if index is not None:
+            table.of_attribution[number] = index
+        _add_outlet(doc, item, parties, table)
+    _anonymity_reasons(doc, table)
+    return table
+
+
+def _resolve_one(doc: Doc, item: Attribution, parties: list[PartyMention],
+                 table: SourceTable) -> int | None:
+    assert item.source is not None and item.source_head is not None
+    head = doc[item.source_head]
+    span = doc.char_span(*item.source, alignment_mode="expand")
+    tokens = list(span) if span is not None else [head]
+    lower = head.lower_
+    if head.pos_ == "PRON" and lower in PERSON_PRONOUNS:
+        near = _nearest_person(parties, item.source[0])
+        if near is None:
+            return None
+        return _named(doc, near[1], near[0], parties, table)
+    if head.pos_ == "PRON" and lower in OTHER_PRONOUNS:
+        return _nearest_source(table, item.source[0], None)
+    if _is_back_reference(head) and head.lemma_.lower() in ANONYMOUS_HEADS:
+        back = _nearest_source(table, item.source[0], True)
+        if back is not None:
+            return back
+    party = party_at(parties, *item.source)
+    if party is not None:
+        return _named(doc, item.source, party, parties, table)
+    label = _label(doc, item.source)
+    anonymous = _is_anonymous(head, tokens)
+    draft = SourceDraft(label=label, anonymous=anonymous,
+                        count=_count(head) if anonymous else None)
+    return table.add("label:" + label.lower(), draft, item.source)
+
+
+def _named(doc: Doc, found: Range, party: int, parties: list[PartyMention],
+           table: SourceTable) -> int:
+    draft = SourceDraft(label=_label(doc, found), anonymous=False, party=party)
+    return table.add(f"party:{party}", draft, found)
+
+
+def _add_outlet(doc: Doc, item: Attribution, parties: list[PartyMention],
+                table: SourceTable) -> None:
+    """'... told the Washington Post': the outlet relaying the statement."""
+    cue = doc.char_span(*item.cue, alignment_mode="expand")
+    if cue is None or cue.root.lemma_ != "tell":
+        return
+    for child in cue.root.children:
+        if child.dep_ in ("dobj", "dative") and child.ent_type_ == "ORG":
+            span = doc.char_span(child.left_edge.idx, child.idx + len(child.text))
+            if span is None:
+                continue
+            found = (span.start_char, span.end_char)
+            party = party_at(parties, *found)
+            draft = SourceDraft(label=span.text, anonymous=False, party=party)
+            table.add("label:" + span.text.lower(), draft, found)
+
+
+def _anonymity_reasons(doc: Doc, table: SourceTable) -> None:
+    """'The sources requested anonymity to discuss the sensitive topic.'"""
+    for token in doc:
+        if token.lower_ != "anonymity":
+            continue
+        verb = token.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        reason_heads = [c for c in verb.children
+                        if c.dep_ in ("xcomp", "advcl") and c.i > token.i]
+        if not reason_heads:
+            continue
+        reason = doc[reason_heads[0].left_edge.i : reason_heads[0].right_edge.i + 1].text
+        sent = token.sent
+        window_start = _previous_sentence_start(doc, sent.start, 2)
+        for draft in table.drafts:
+            if draft.anonymous and draft.reason is None and any(
+                window_start <= r[0] < sent.end_char for r in draft.ranges
+            ):
+                draft.reason = reason
+
+
+def _previous_sentence_start(doc: Doc, token_index: int, back: int) -> int:
+    sents = [s for s in doc.sents if s.start <= token_index]
+    return sents[max(0, len(sents) - 1 - back)].start_char
+
+
+def to_sources(table: SourceTable, party_ids: list[str], text: str) -> list[Source]:
+    sources = []
+    for number, draft in enumerate(table.drafts, start=1):
+        evidence = [Evidence(text=text[s:e], start=s, end=e) for s, e in sorted(draft.ranges)]
+        sources.append(
+            Source(
+                id=f"s{number}",
+                label=draft.label,
+                anonymous=draft.anonymous,
+                party_id=party_ids[draft.party] if draft.party is not None else None,
+                count=draft.count,
+                anonymity_reason=draft.reason,
+                evidence=evidence,
+            )
+        )
+    return sources

@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from summarizer import __version__
+from summarizer import __version__, batch_cli, bench, eval_cli
 
 app = typer.Typer(
     name="summarizer",
@@ -28,6 +28,8 @@ app = typer.Typer(
 class Format(StrEnum):
     json = "json"
     markdown = "markdown"
+    html = "html"
+    terminal = "terminal"
 
 
 class EngineOpt(StrEnum):
@@ -71,13 +73,6 @@ def _root(
     """
 
 
-def read_article(path: str) -> str:
-    """Read a UTF-8 article from a path or '-' (stdin); raise InputError on bad input."""
-    from summarizer.inputs import read_text
-
-    return read_text(path)
-
-
 def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -89,8 +84,14 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def summarize(
-    path: Annotated[str, typer.Argument(help="Article file (UTF-8 text), or '-' for stdin.")] = "-",
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.json,
+    path: Annotated[
+        str, typer.Argument(help="Article: a UTF-8 .txt or .html file, a URL, or '-' for stdin.")
+    ] = "-",
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", "-f",
+                     help="Output format [default: terminal on a terminal, else json]."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -120,26 +121,34 @@ def summarize(
 
       summarizer summarize article.txt --format markdown --output brief.md
 
+      summarizer summarize https://example.com/story.html --format html -o brief.html
+
       OPENAI_BASE_URL=http://localhost:8080/v1 summarizer summarize article.txt --engine llm
     """
     from summarizer.api import choose_engine, settings_for
     from summarizer.api import summarize as run
     from summarizer.errors import SummarizerError
+    from summarizer.fetch import is_url, load_article
+    from summarizer.render import price_from_env, print_terminal, render_loaded
 
+    to_terminal = output is None and sys.stdout.isatty()
+    chosen = fmt.value if fmt else ("terminal" if to_terminal else "json")
     try:
-        if output is not None:
+        if output is not None and not is_url(path):
             from summarizer.inputs import check_output_path
 
             check_output_path(output, path)
-        text = read_article(path)
+        loaded = load_article(path)
         settings = settings_for(model=model, base_url=base_url, mode=mode)
         if engine == EngineOpt.auto and choose_engine("auto", settings) == "offline":
             note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
                  "using the offline engine")
-        brief = run(text, engine=engine.value, settings=settings)
-        from summarizer.render import render
-
-        write_output(render(brief, fmt.value), output)
+        brief = run(loaded.text, engine=engine.value, settings=settings)
+        price = price_from_env()
+        if chosen == "terminal" and output is None:
+            print_terminal(brief, price=price)
+        else:
+            write_output(render_loaded(brief, chosen, loaded, price), output)
     except SummarizerError as error:
         fail(str(error), error.exit_code)
     for warning in brief.meta.warnings:
@@ -163,9 +172,10 @@ def schema(
     write_output(schema_json(), output)
 
 
-# Commands from other modules register below, one line each.
-# --- registered commands ---
-# --- end registered commands ---
+# Commands that live in their own modules (each imports only typer at startup).
+app.command("eval")(eval_cli.eval_command)
+app.command("batch")(batch_cli.batch_command)
+app.add_typer(bench.app, name="bench")
 
 
 def main() -> None:

@@ -1,0 +1,221 @@
+"""``summarizer batch``: the command line over ``summarizer.batch``.
+
+Registered in cli.py with ``app.command("batch")(batch_cli.batch_command)``.
+Heavy imports stay inside functions so ``summarizer --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from summarizer.batch import BatchReport, ItemResult, Runner
+    from summarizer.config import LLMSettings
+    from summarizer.engines import Engine
+    from summarizer.render import Price
+
+
+class BatchEngine(StrEnum):
+    auto = "auto"
+    llm = "llm"
+    offline = "offline"
+
+
+class BatchFormat(StrEnum):
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+def batch_command(
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="INPUT", help="A folder of .txt/.html files, or a JSONL file with "
+                       'one {"id": ..., "text": ...} or {"id": ..., "url": ...} per line.'),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for one JSON file per article.")],
+    engine: Annotated[
+        BatchEngine, typer.Option(help="llm needs an endpoint; offline needs none; auto picks.")
+    ] = BatchEngine.auto,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=256, help="Articles in flight at once (LLM engine).")
+    ] = 4,
+    processes: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (offline engine); default: one per CPU."),
+    ] = None,
+    fmt: Annotated[
+        BatchFormat, typer.Option("--format", "-f",
+                                  help="Also write a .md or .html next to each .json.")
+    ] = BatchFormat.json,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Cache folder (env SUMMARIZER_CACHE_DIR; "
+                                  "default ~/.cache/summarizer).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+    = False,
+    model: Annotated[str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint [env: OPENAI_BASE_URL].")
+    ] = None,
+    mode: Annotated[str | None, typer.Option(help="auto, tools, json, json_schema, md_json.")]
+    = None,
+) -> None:
+    """Brief many articles into OUT, one JSON file each; rerun the same command to resume.
+
+    Articles already briefed in OUT are skipped; the cache makes a rerun cost no tokens.
+
+    Exits 1 when any article failed; each is listed with its reason.
+
+    Examples:
+
+      summarizer batch articles/ --out briefs/
+
+      summarizer batch urls.jsonl --out briefs/ --engine llm --concurrency 16 --format html
+    """
+    from rich.console import Console
+
+    from summarizer.batch import BatchOptions, check_out_dir, read_inputs, run_batch
+    from summarizer.cache import BriefCache
+    from summarizer.errors import SummarizerError
+    from summarizer.render import price_from_env
+
+    console = Console(stderr=True)
+    try:
+        items = read_inputs(source)
+        check_out_dir(source, out)
+        price = price_from_env()
+        cache = None if no_cache else BriefCache(cache_dir)
+        runner, limit = make_runner(engine.value, concurrency, processes,
+                                    model=model, base_url=base_url, mode=mode)
+        formats = () if fmt == BatchFormat.json else (fmt.value,)
+        with _progress(console, len(items)) as on_result:
+            options = BatchOptions(out_dir=out, concurrency=limit, cache=cache, formats=formats,
+                                   price=price, on_result=on_result)
+            report = run_batch(items, runner, options)
+    except SummarizerError as error:
+        typer.echo(f"summarizer: error: {error}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("summarizer: interrupted; finished articles are saved in "
+                   f"{out}: rerun the same command to resume", err=True)
+        raise typer.Exit(130) from None
+    print_summary(console, report, price)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def make_runner(
+    choice: str,
+    concurrency: int,
+    processes: int | None,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    mode: str | None = None,
+) -> tuple[Runner, int]:
+    """The runner for the chosen engine, and how many articles it takes at once."""
+    from summarizer import __version__
+    from summarizer.api import choose_engine, make_engine, settings_for
+    from summarizer.batch import AsyncRunner, EngineIdentity, ProcessRunner
+
+    settings = settings_for(model=model, base_url=base_url, mode=mode)
+    if choose_engine(choice, settings) == "llm":  # type: ignore[arg-type]
+        runner = AsyncRunner(make_engine("llm", settings))
+        runner.identity = llm_identity(runner.engine, settings)
+        return runner, concurrency
+    if choice == "auto":
+        typer.echo("summarizer: no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
+                   "using the offline engine", err=True)
+    workers = processes or os.cpu_count() or 1
+    identity = EngineIdentity("offline", prompt_version=f"summarizer-{__version__}")
+    return ProcessRunner(offline_engine, workers, identity), workers
+
+
+def offline_engine() -> Engine:
+    """Module-level, so worker processes can unpickle it."""
+    from summarizer.engines.offline import OfflineEngine
+
+    return OfflineEngine()
+
+
+def llm_identity(engine: Engine, settings: LLMSettings) -> object:
+    """engine/model/prompt version for the cache key, whatever the engine exposes."""
+    from summarizer.batch import EngineIdentity
+
+    model = getattr(engine, "model", None) or settings.model
+    version = getattr(engine, "prompt_version", None)
+    if version is None:
+        from summarizer import prompts
+
+        version = prompts.prompt_version()
+    return EngineIdentity("llm", model=str(model or ""), prompt_version=str(version))
+
+
+class _progress:
+    """A rich progress bar (done, failed, tokens, rate) fed by each finished article."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("briefing"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("failed {task.fields[failed]}"),
+            TextColumn("tokens {task.fields[tokens]}"),
+            TextColumn("{task.fields[rate]:.2f} articles/s"),
+            TimeElapsedColumn(), console=console, transient=False,
+        )
+        self.task = self.progress.add_task("batch", total=total, failed=0, tokens=0, rate=0.0)
+        self.failed = 0
+        self.tokens = 0
+
+    def __enter__(self) -> _progress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, result: ItemResult) -> None:
+        self.failed += result.status == "failed"
+        self.tokens += result.tokens
+        self.progress.advance(self.task)
+        task = self.progress.tasks[0]
+        rate = task.completed / task.elapsed if task.elapsed else 0.0
+        self.progress.update(self.task, failed=self.failed, tokens=self.tokens, rate=rate)
+
+
+def print_summary(console: Console, report: BatchReport, price: Price | None) -> None:
+    from rich.table import Table
+
+    table = Table(title="Batch summary")
+    for column in ("done", "cached", "skipped", "failed", "tokens", "seconds", "articles/s"):
+        table.add_column(column, justify="right")
+    briefed = report.count("done") + report.count("cached")
+    rate = briefed / report.seconds if report.seconds else 0.0
+    table.add_row(*(str(report.count(s)) for s in ("done", "cached", "skipped", "failed")),
+                  str(report.tokens), f"{report.seconds:.1f}", f"{rate:.2f}")
+    console.print(table)
+    if price is not None:
+        console.print(f"cost: ${report.cost_usd:.4f}")
+    if report.failures:
+        failures = Table(title="Failed articles")
+        failures.add_column("id")
+        failures.add_column("reason")
+        for result in report.failures:
+            failures.add_row(result.id, result.reason or "")
+        console.print(failures)
+

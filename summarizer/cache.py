@@ -1,0 +1,99 @@
+"""A SQLite cache of briefs, so that rerunning a batch costs no tokens.
+
+The key is the article's content hash plus everything that changes the answer:
+engine, model and prompt version. Location: ``--cache-dir``, else
+``$SUMMARIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/summarizer``, else
+``~/.cache/summarizer``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarizer.errors import ConfigError
+
+ENV_CACHE_DIR = "SUMMARIZER_CACHE_DIR"
+FILE_NAME = "briefs.sqlite3"
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get(ENV_CACHE_DIR):
+        return Path(os.environ[ENV_CACHE_DIR]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "summarizer"
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    article_sha256: str
+    engine: str
+    model: str
+    prompt_version: str
+
+
+def key_for(article_sha256: str, engine: object) -> CacheKey:
+    """The key for briefing the text with this hash with ``engine``.
+
+    Engines may expose ``model`` and ``prompt_version`` attributes; an engine
+    without them is keyed by its name alone.
+    """
+    return CacheKey(
+        article_sha256=article_sha256,
+        engine=str(getattr(engine, "name", type(engine).__name__)),
+        model=str(getattr(engine, "model", None) or ""),
+        prompt_version=str(getattr(engine, "prompt_version", None) or ""),
+    )
+
+
+class BriefCache:
+    """Brief JSON by key. One connection, used from one thread."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or default_cache_dir()
+        self.path = self.folder / FILE_NAME
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS briefs (article_sha256 TEXT, engine TEXT, model TEXT,"
+                " prompt_version TEXT, brief TEXT NOT NULL, created REAL,"
+                " PRIMARY KEY (article_sha256, engine, model, prompt_version))"
+            )
+            self._db.commit()
+        except (OSError, sqlite3.Error) as error:
+            raise ConfigError(f"{self.path}: cannot open the cache ({error}); "
+                              "use --cache-dir or --no-cache") from None
+
+    def get(self, key: CacheKey) -> str | None:
+        row = self._db.execute(
+            "SELECT brief FROM briefs WHERE article_sha256=? AND engine=? AND model=?"
+            " AND prompt_version=?",
+            (key.article_sha256, key.engine, key.model, key.prompt_version),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put(self, key: CacheKey, brief_json: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO briefs"
+            " (article_sha256, engine, model, prompt_version, brief, created)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (key.article_sha256, key.engine, key.model, key.prompt_version, brief_json,
+             time.time()),
+        )
+        self._db.commit()
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM briefs").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()

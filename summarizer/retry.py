@@ -1,0 +1,170 @@
+"""Transport retries: what to do when the HTTP call to the model fails.
+
+This is separate from validation re-asks (instructor's loop): a 429 or a
+dropped connection is retried here with backoff and never costs a re-ask.
+Errors that retrying cannot fix (401, 403, 404, 400) and errors that keep
+happening become an ``EndpointError`` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import openai
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_random_exponential,
+)
+
+from summarizer.errors import EndpointError
+
+T = TypeVar("T")
+
+RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with full jitter; ``Retry-After`` wins when the server sends it."""
+
+    base: float = 1.0
+    maximum: float = 30.0
+    retry_after_cap: float = 60.0
+
+
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, openai.APIConnectionError):  # includes timeouts and refused
+        return True
+    return isinstance(error, openai.APIStatusError) and error.status_code in RETRYABLE_STATUS
+
+
+def retry_after_seconds(headers: object, now: float | None = None) -> float | None:
+    """Seconds asked for by ``retry-after-ms`` / ``Retry-After`` (seconds or HTTP date)."""
+    get = getattr(headers, "get", None)
+    if get is None:
+        return None
+    millis = get("retry-after-ms")
+    if millis is not None:
+        try:
+            return max(float(millis) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(when.timestamp() - (time.time() if now is None else now), 0.0)
+
+
+class TransportPolicy:
+    """Retry one HTTP call to ``url`` within ``max_attempts`` and ``total_timeout`` seconds."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_attempts: int,
+        total_timeout: float,
+        request_timeout: float,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.url = url
+        self.max_attempts = max(1, max_attempts)
+        self.total_timeout = total_timeout
+        self.request_timeout = request_timeout
+        self.backoff = backoff or Backoff()
+        self._jitter = wait_random_exponential(
+            multiplier=self.backoff.base, max=self.backoff.maximum
+        )
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        response = getattr(error, "response", None)
+        asked = retry_after_seconds(getattr(response, "headers", None))
+        if asked is not None:
+            return min(asked, self.backoff.retry_after_cap)
+        return float(self._jitter(state))
+
+    def _options(self) -> dict[str, object]:
+        return {
+            "retry": retry_if_exception(is_transient),
+            "stop": stop_after_attempt(self.max_attempts) | stop_before_delay(self.total_timeout),
+            "wait": self._wait,
+            "reraise": True,
+        }
+
+    def call(self, fn: Callable[[], T], *, model: str | None = None) -> T:
+        attempts = 0
+        try:
+            for attempt in Retrying(**self._options()):  # type: ignore[arg-type]
+                with attempt:
+                    attempts += 1
+                    return fn()
+        except openai.OpenAIError as error:
+            raise self.explain(error, attempts, model) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def acall(self, fn: Callable[[], Awaitable[T]], *, model: str | None = None) -> T:
+        attempts = 0
+        try:
+            async for attempt in AsyncRetrying(**self._options()):  # type: ignore[arg-type]
+                with attempt:
+                    attempts += 1
+                    return await fn()
+        except openai.OpenAIError as error:
+            raise self.explain(error, attempts, model) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def explain(self, error: openai.OpenAIError, attempts: int, model: str | None) -> EndpointError:
+        """The one-line error a user sees for a failure that retrying did not fix."""
+        url = self.url
+        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        if isinstance(error, openai.APITimeoutError):
+            return EndpointError(
+                f"{url} did not answer within {self.request_timeout:g}s ({tries}): "
+                "is the model too slow for this timeout?"
+            )
+        if isinstance(error, openai.APIConnectionError):
+            cause = error.__cause__ or error.__context__
+            if "connect" in type(cause).__name__.lower():
+                return EndpointError(f"cannot reach {url}: is the server running?")
+            return EndpointError(f"the connection to {url} kept failing ({tries}): {error}")
+        if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
+            return EndpointError(f"authentication refused by {url}: check OPENAI_API_KEY")
+        if isinstance(error, openai.NotFoundError):
+            return EndpointError(
+                f"model {model!r} not found on {url}: check --model / SUMMARIZER_MODEL "
+                "and that the URL ends in /v1"
+            )
+        if isinstance(error, openai.APIStatusError):
+            if error.status_code == 429:
+                return EndpointError(f"{url} kept refusing with 429 rate limit ({tries})")
+            if error.status_code in RETRYABLE_STATUS:
+                return EndpointError(f"{url} kept failing with HTTP {error.status_code} ({tries})")
+            return EndpointError(
+                f"{url} rejected the request (HTTP {error.status_code}): {_short(error.message)}"
+            )
+        return EndpointError(f"request to {url} failed: {_short(str(error))}")
+
+
+def _short(message: str, limit: int = 200) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."

@@ -40,8 +40,13 @@ def settings_for(
     api_key: str | None = None,
     mode: str | None = None,
     settings: LLMSettings | None = None,
+    **options: object,
 ) -> LLMSettings:
-    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode}
+    """Settings from ``settings`` (or the environment), with the given values on top.
+
+    ``options`` are further LLMSettings fields, e.g. ``max_tokens`` or ``timeout``.
+    """
+    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode, **options}
     if settings is not None:
         return settings.with_(**{k: v for k, v in overrides.items() if v is not None})
     return LLMSettings.from_env(**overrides)

@@ -112,6 +112,19 @@ def summarize(
         typer.Option(help="How the model returns structure: auto, tools, json, json_schema, "
                      "md_json (env SUMMARIZER_MODE)."),
     ] = None,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option(help="Most tokens the model may answer with (env SUMMARIZER_MAX_TOKENS)."),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Seconds one model request may take (env SUMMARIZER_TIMEOUT)."),
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(help="Seconds all retries of one model call may take "
+                     "(env SUMMARIZER_BUDGET)."),
+    ] = None,
 ) -> None:
     """Brief one article.
 
@@ -139,7 +152,10 @@ def summarize(
 
             check_output_path(output, path)
         loaded = load_article(path)
-        settings = settings_for(model=model, base_url=base_url, mode=mode)
+        settings = settings_for(
+            model=model, base_url=base_url, mode=mode,
+            max_tokens=max_tokens, timeout=timeout, total_timeout=budget,
+        )
         if engine == EngineOpt.auto and choose_engine("auto", settings) == "offline":
             note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
                  "using the offline engine")

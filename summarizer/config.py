@@ -6,10 +6,20 @@ import os
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from summarizer.errors import ConfigError
+
 Mode = Literal["auto", "tools", "json", "json_schema", "md_json"]
 
 ENV_MODEL = "SUMMARIZER_MODEL"
 ENV_MODE = "SUMMARIZER_MODE"
+# Numeric settings that may come from the environment, with their types.
+ENV_NUMBERS: dict[str, tuple[str, type]] = {
+    "SUMMARIZER_MAX_TOKENS": ("max_tokens", int),
+    "SUMMARIZER_TIMEOUT": ("timeout", float),
+    "SUMMARIZER_BUDGET": ("total_timeout", float),
+    "SUMMARIZER_MAX_REASKS": ("max_reasks", int),
+}
+MODES = ("auto", "tools", "json", "json_schema", "md_json")
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
@@ -43,8 +53,23 @@ class LLMSettings:
             "model": os.environ.get(ENV_MODEL) or None,
             "mode": os.environ.get(ENV_MODE) or "auto",
         }
+        for env, (field, kind) in ENV_NUMBERS.items():
+            raw = os.environ.get(env)
+            if raw:
+                values[field] = _number(env, raw, kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
+        for field in ("timeout", "total_timeout", "max_attempts", "chunk_tokens", "concurrency"):
+            if getattr(self, field) <= 0:
+                raise ConfigError(f"{field} must be positive, not {getattr(self, field)}")
+        if self.max_tokens is not None and self.max_tokens <= 0:
+            raise ConfigError(f"max_tokens must be positive, not {self.max_tokens}")
+        if self.max_reasks < 0:
+            raise ConfigError(f"max_reasks must be 0 or more, not {self.max_reasks}")
 
     @property
     def configured(self) -> bool:
@@ -53,3 +78,10 @@ class LLMSettings:
 
     def with_(self, **changes: object) -> LLMSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _number(name: str, raw: str, kind: type) -> int | float:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a {kind.__name__}") from None

@@ -202,6 +202,9 @@ def comparability(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]
     return notes
 
 
+IF_MEASURED = "?"  # "metric?: 0.9" in thresholds.yaml: checked only when something was scored
+
+
 def load_thresholds(path: Path, profile: str) -> dict[str, float]:
     import yaml
 
@@ -218,7 +221,7 @@ def load_thresholds(path: Path, profile: str) -> dict[str, float]:
     if not isinstance(minimums, dict):
         raise ConfigError(f"{path}: {profile} must map metric names to minimum scores")
     for name, value in minimums.items():
-        if name not in METRICS:
+        if str(name).removesuffix(IF_MEASURED) not in METRICS:
             raise ConfigError(f"{path}: {profile}: unknown metric {name!r}")
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ConfigError(f"{path}: {profile}: {name} must be a number in [0, 1]")
@@ -231,8 +234,11 @@ def check(report: dict[str, Any], minimums: dict[str, float]) -> list[str]:
     missing = [c["id"] for c in report["cases"] if c["status"] == "missing"]
     if missing:
         failures.append(f"{len(missing)} case(s) not run, article missing: {', '.join(missing)}")
-    for name, minimum in minimums.items():
+    for key, minimum in minimums.items():
+        name = key.removesuffix(IF_MEASURED)
         value = report["metrics"][name]["micro"]
+        if value is None and key.endswith(IF_MEASURED):
+            continue
         if value is None:
             failures.append(f"{name}: not measured (nothing to score), minimum {minimum:.2f}")
         elif value < minimum:
@@ -373,7 +379,7 @@ def print_tables(
     for name, m in report["metrics"].items():
         row = [name, fmt(m["micro"]), fmt(m["macro"]), str(m["cases"])]
         if minimums:
-            row.append(fmt(minimums.get(name)))
+            row.append(fmt(minimums.get(name, minimums.get(name + IF_MEASURED))))
         if deltas:
             delta = by_name[name]
             change = "—" if delta.change is None else f"{delta.change:+.3f}"

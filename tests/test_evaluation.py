@@ -485,9 +485,21 @@ def test_project_thresholds_file_is_valid() -> None:
     path = ROOT / "evals" / "thresholds.yaml"
     for profile in ("offline", "llm", "llm-smoke"):
         assert reports.load_thresholds(path, profile)
-    assert set(reports.load_thresholds(path, "llm-smoke")) <= {
-        "validity", "evidence.grounding", "claims.grounding"
-    }
+    smoke = {k.removesuffix("?") for k in reports.load_thresholds(path, "llm-smoke")}
+    assert smoke <= {"validity", "evidence.grounding", "claims.grounding"}
+
+
+def test_if_measured_minimum_passes_only_when_nothing_was_scored() -> None:
+    def report(value: float | None) -> dict:
+        return {"cases": [], "metrics": {"claims.grounding": {"micro": value}}}
+
+    minimums = {"claims.grounding?": 0.9}
+    assert reports.check(report(None), minimums) == []
+    assert reports.check(report(0.95), minimums) == []
+    assert reports.check(report(0.5), minimums) == ["claims.grounding: 0.500 < minimum 0.90"]
+    assert reports.check(report(None), {"claims.grounding": 0.9}) == [
+        "claims.grounding: not measured (nothing to score), minimum 0.90"
+    ]
 
 
 # --------------------------------------------------------------------------- #

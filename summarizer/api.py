@@ -68,6 +68,13 @@ def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
     return brief
 
 
+def _prepare(
+    text: object, engine: EngineChoice, settings: LLMSettings | None, overrides: dict[str, object]
+) -> tuple[str, Engine]:
+    checked = check_text(text)
+    return checked, make_engine(engine, settings_for(settings=settings, **overrides))  # type: ignore[arg-type]
+
+
 def summarize(
     text: str,
     *,
@@ -77,18 +84,19 @@ def summarize(
     api_key: str | None = None,
     mode: str | None = None,
     settings: LLMSettings | None = None,
+    **options: object,
 ) -> ArticleBrief:
     """Brief one article.
 
     ``engine="auto"`` uses the LLM engine when an endpoint is configured
     (``base_url``/``api_key`` or ``OPENAI_BASE_URL``/``OPENAI_API_KEY``) and the
-    offline engine otherwise. Every evidence offset indexes into ``text``.
+    offline engine otherwise. ``options`` are further ``LLMSettings`` fields
+    (``max_tokens``, ``timeout``, ``total_timeout``, ...). Every evidence offset
+    indexes into ``text``.
     """
-    text = check_text(text)
-    resolved = settings_for(
-        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings
-    )
-    return _stamp(make_engine(engine, resolved).brief(text), text)
+    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode, **options}
+    checked, chosen = _prepare(text, engine, settings, overrides)
+    return _stamp(chosen.brief(checked), checked)
 
 
 async def asummarize(
@@ -100,10 +108,9 @@ async def asummarize(
     api_key: str | None = None,
     mode: str | None = None,
     settings: LLMSettings | None = None,
+    **options: object,
 ) -> ArticleBrief:
     """Async form of :func:`summarize`."""
-    text = check_text(text)
-    resolved = settings_for(
-        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings
-    )
-    return _stamp(await make_engine(engine, resolved).abrief(text), text)
+    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode, **options}
+    checked, chosen = _prepare(text, engine, settings, overrides)
+    return _stamp(await chosen.abrief(checked), checked)

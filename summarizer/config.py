@@ -8,7 +8,7 @@ from typing import Literal
 
 from summarizer.errors import ConfigError
 
-Mode = Literal["auto", "tools", "json", "json_schema", "md_json"]
+Mode = Literal["auto", "tools", "json", "json_grammar", "json_schema", "md_json"]
 
 ENV_MODEL = "SUMMARIZER_MODEL"
 ENV_MODE = "SUMMARIZER_MODE"
@@ -19,7 +19,7 @@ ENV_NUMBERS: dict[str, tuple[str, type]] = {
     "SUMMARIZER_BUDGET": ("total_timeout", float),
     "SUMMARIZER_MAX_REASKS": ("max_reasks", int),
 }
-MODES = ("auto", "tools", "json", "json_schema", "md_json")
+MODES = ("auto", "tools", "json", "json_grammar", "json_schema", "md_json")
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
@@ -84,4 +84,5 @@ def _number(name: str, raw: str, kind: type) -> int | float:
     try:
         return kind(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a {kind.__name__}") from None
+        expected = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {expected}") from None

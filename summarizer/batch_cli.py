@@ -65,7 +65,7 @@ def batch_command(
     base_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible endpoint [env: OPENAI_BASE_URL].")
     ] = None,
-    mode: Annotated[str | None, typer.Option(help="auto, tools, json, json_schema, md_json.")]
+    mode: Annotated[str | None, typer.Option(help="auto, tools, json, json_grammar, json_schema, md_json.")]
     = None,
 ) -> None:
     """Brief many articles into OUT, one JSON file each; rerun the same command to resume.

@@ -109,7 +109,7 @@ def summarize(
     ] = None,
     mode: Annotated[
         str | None,
-        typer.Option(help="How the model returns structure: auto, tools, json, json_schema, "
+        typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, json_schema, "
                      "md_json (env SUMMARIZER_MODE)."),
     ] = None,
     max_tokens: Annotated[

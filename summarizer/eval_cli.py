@@ -40,7 +40,7 @@ def eval_command(
         str | None, typer.Option(help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
     ] = None,
     mode: Annotated[
-        str | None, typer.Option(help="auto, tools, json, json_schema, md_json.")
+        str | None, typer.Option(help="auto, tools, json, json_grammar, json_schema, md_json.")
     ] = None,
     out: Annotated[
         Path, typer.Option(help="Folder for report.json, report.md and briefs/.")

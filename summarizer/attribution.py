@@ -200,7 +200,9 @@ def source_tokens(head: Token) -> list[Token]:
                 keep.extend(child.subtree)
             continue
         keep.extend(child.subtree)
-    return sorted(set(keep), key=lambda t: t.i)
+    # "one Democrat familiar with the discussion, who added ...": the clause is not the name.
+    cut = {t.i for k in keep if k.dep_ == "relcl" and k.i > head.i for t in k.subtree}
+    return sorted({t for t in keep if t.i not in cut}, key=lambda t: t.i)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -256,8 +258,21 @@ def speaker(verb: Token) -> Token | None:
     if subject is not None and subject.lower_ in ("who", "which", "that") and (
         verb.dep_ == "relcl"
     ):
-        return verb.head
+        return _named_antecedent(verb.head) if subject.lower_ == "who" else verb.head
     return subject
+
+
+def _named_antecedent(noun: Token) -> Token:
+    """'who' means a person: from 'the discussion' in 'a Democrat familiar with the
+    discussion, who said', climb to 'Democrat'."""
+    current = noun
+    for _ in range(4):
+        if current.ent_type_ in ("PERSON", "ORG", "NORP") or current.pos_ == "PROPN":
+            return current
+        if current.dep_ not in ("pobj", "prep", "amod", "acl") or current.head.i == current.i:
+            break
+        current = current.head
+    return noun
 
 
 def inverted_subject(verb: Token) -> Token | None:

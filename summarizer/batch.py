@@ -228,6 +228,7 @@ class ItemResult:
 class BatchReport:
     results: list[ItemResult] = field(default_factory=list)
     seconds: float = 0.0
+    report_error: str | None = None  # why REPORT_NAME could not be written, if it could not
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -279,7 +280,10 @@ async def arun_batch(items: list[Item], runner: Runner, options: BatchOptions) -
     report.seconds = time.perf_counter() - started
     order = {item.id: n for n, item in enumerate(items)}
     report.results.sort(key=lambda r: order.get(r.id, 0))
-    _write_report(options.out_dir, report)
+    try:
+        _write_report(options.out_dir, report)
+    except InputError as error:  # e.g. disk full: the summary must still reach the user
+        report.report_error = str(error)
     return report
 
 

@@ -61,12 +61,13 @@ def batch_command(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
     = False,
-    model: Annotated[str | None, typer.Option(help="Model name [env: SUMMARIZER_MODEL].")] = None,
+    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
     base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint [env: OPENAI_BASE_URL].")
+        str | None, typer.Option(help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
     ] = None,
-    mode: Annotated[str | None, typer.Option(help="auto, tools, json, json_grammar, json_schema, md_json.")]
-    = None,
+    mode: Annotated[
+        str | None, typer.Option(help="auto, tools, json, json_grammar, json_schema, md_json.")
+    ] = None,
 ) -> None:
     """Brief many articles into OUT, one JSON file each; rerun the same command to resume.
 
@@ -108,7 +109,9 @@ def batch_command(
                    f"{out}: rerun the same command to resume", err=True)
         raise typer.Exit(130) from None
     print_summary(console, report, price)
-    if report.failures:
+    if report.report_error:
+        typer.echo(f"summarizer: error: {report.report_error}", err=True)
+    if report.failures or report.report_error:
         raise typer.Exit(1)
 
 

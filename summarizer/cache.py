@@ -63,16 +63,27 @@ class BriefCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS briefs (article_sha256 TEXT, engine TEXT, model TEXT,"
-                " prompt_version TEXT, brief TEXT NOT NULL, created REAL,"
-                " PRIMARY KEY (article_sha256, engine, model, prompt_version))"
-            )
-            self._db.commit()
+            self._set_up()
         except (OSError, sqlite3.Error) as error:
             raise ConfigError(f"{self.path}: cannot open the cache ({error}); "
                               "use --cache-dir or --no-cache") from None
+
+    def _set_up(self, tries: int = 20) -> None:
+        """Create the table; two runs starting at once may find it locked for a moment."""
+        for attempt in range(tries):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS briefs (article_sha256 TEXT, engine TEXT,"
+                    " model TEXT, prompt_version TEXT, brief TEXT NOT NULL, created REAL,"
+                    " PRIMARY KEY (article_sha256, engine, model, prompt_version))"
+                )
+                self._db.commit()
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or attempt == tries - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def get(self, key: CacheKey) -> str | None:
         row = self._db.execute(
@@ -83,14 +94,18 @@ class BriefCache:
         return None if row is None else str(row[0])
 
     def put(self, key: CacheKey, brief_json: str) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO briefs"
-            " (article_sha256, engine, model, prompt_version, brief, created)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (key.article_sha256, key.engine, key.model, key.prompt_version, brief_json,
-             time.time()),
-        )
-        self._db.commit()
+        """Store a brief; a cache that cannot take it (locked, disk full) must not lose the work."""
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO briefs"
+                " (article_sha256, engine, model, prompt_version, brief, created)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key.article_sha256, key.engine, key.model, key.prompt_version, brief_json,
+                 time.time()),
+            )
+            self._db.commit()
+        except sqlite3.Error:
+            self._db.rollback()
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM briefs").fetchone()[0])

@@ -109,8 +109,8 @@ def summarize(
     ] = None,
     mode: Annotated[
         str | None,
-        typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, json_schema, "
-                     "md_json (env SUMMARIZER_MODE)."),
+        typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, "
+                     "json_schema, md_json (env SUMMARIZER_MODE)."),
     ] = None,
     max_tokens: Annotated[
         int | None,
@@ -156,10 +156,10 @@ def summarize(
             model=model, base_url=base_url, mode=mode,
             max_tokens=max_tokens, timeout=timeout, total_timeout=budget,
         )
+        brief = run(loaded.text, engine=engine.value, settings=settings)
         if engine == EngineOpt.auto and choose_engine("auto", settings) == "offline":
             note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
-                 "using the offline engine")
-        brief = run(loaded.text, engine=engine.value, settings=settings)
+                 "used the offline engine")
         price = price_from_env()
         if chosen == "terminal" and output is None:
             print_terminal(brief, price=price)

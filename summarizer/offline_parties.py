@@ -33,6 +33,12 @@ class PartyMention:
     names: list[str] = field(default_factory=list)
     ranges: list[tuple[int, int]] = field(default_factory=list)
     acts: bool = False
+    role: bool = False  # some mention is a subject or object, not only a modifier
+    fragment: bool = True  # every mention is a piece of a longer name ("Secretary of State")
+
+    def notable(self) -> bool:
+        """Worth listing: named more than once or doing something, and a name of its own."""
+        return not self.fragment and (len(self.ranges) > 1 or self.role)
 
 
 def clean_name(text: str) -> str:
@@ -68,6 +74,30 @@ def _acts(entity: Span, kind: PartyKind) -> bool:
     return root.dep_ in ("nsubj", "nsubjpass") or (
         root.dep_ == "poss" and root.head.dep_ in ("nsubj", "nsubjpass")
     )
+
+
+ROLE_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "appos", "conj")
+# "talks with X", "support from X": prepositions that make X take part, unlike "in X".
+ROLE_PREPOSITIONS = word_set("with from against by to for including between among")
+NAME_PARTS = word_set("secretary department ministry minister director office committee")
+
+
+def _has_role(entity: Span) -> bool:
+    root = entity.root
+    if root.dep_ == "pobj" and (root.head.dep_ == "agent" or root.head.lower_ in ROLE_PREPOSITIONS):
+        return True
+    return root.dep_ in ROLE_DEPS or (root.dep_ == "poss" and root.head.dep_ in ROLE_DEPS)
+
+
+def _is_fragment(entity: Span) -> bool:
+    """'State' in 'Secretary of State', a lowercase 'un', a 'Republican' adjective."""
+    doc = entity.doc
+    if entity.text.islower():
+        return True
+    if entity.label_ == "NORP" and entity.root.tag_ not in ("NNPS", "NNS"):
+        return True
+    start = entity.start
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in NAME_PARTS
 
 
 def with_title(entity: Span) -> Span:
@@ -107,6 +137,8 @@ def collect(doc: Doc) -> list[PartyMention]:
         start = with_title(entity).start_char
         group.ranges.append((start, start + len(name)))
         group.acts = group.acts or _acts(entity, label_kind)
+        group.role = group.role or _has_role(entity)
+        group.fragment = group.fragment and _is_fragment(entity)
     return [g for g in groups.values() if g.acts]
 
 

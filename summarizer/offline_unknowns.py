@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.attribution import Range, word_set
+from summarizer.attribution import SPEECH_VERBS, Range, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -18,11 +18,22 @@ if TYPE_CHECKING:
 # Verbs that flag an unknown when negated ("did not elaborate").
 WITHHELD = word_set(
     "elaborate comment specify disclose say explain reveal confirm respond answer sign "
-    "decide announce identify detail release provide address clarify finalize name"
+    "decide announce identify detail release provide address clarify finalize name "
+    "verify reach return"
 )
-# Verbs that flag an unknown on their own ("declined to comment").
+# Verbs that flag an unknown on their own ("declined to comment"), when what is refused
+# is telling something: "refused to keep his hands up" is an act, not a gap.
 REFUSALS = word_set("decline refuse")
+REFUSED_TELLING = WITHHELD | SPEECH_VERBS | word_set("discuss speculate talk threaten")
 UNCLEAR = word_set("unclear unknown uncertain undecided undisclosed unannounced")
+# Said of a matter, not a person ("the case is pending"): unknown only as the predicate.
+OPEN_STATES = word_set("pending classified")
+# "could not be sure", "it is not clear": negated, these flag an unknown.
+NEGATED_STATES = word_set("clear known sure certain")
+# "gave no details", "offered no explanation".
+NOTHING_GIVEN = word_set(
+    "detail information explanation comment word timeline timetable indication answer"
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class FoundUnknown:
 
     evidence: Range
     subject: str | None
-    verb: str  # lemma of the withheld action, or "unclear"
+    verb: str  # lemma of the withheld action, "unclear", or an open state ("pending")
     rest: str  # what follows the verb ("on specific plans")
     statement: str
 
@@ -72,7 +83,8 @@ def _evidence_start(verb: Token) -> int:
 def find_unknowns(doc: Doc) -> list[FoundUnknown]:
     found: list[FoundUnknown] = []
     for token in doc:
-        item = _withheld(doc, token) or _unclear(doc, token)
+        item = (_withheld(doc, token) or _unclear(doc, token) or _yet_to(doc, token)
+                or _nothing_given(doc, token))
         if item is not None and not any(_overlap(item.evidence, f.evidence) for f in found):
             found.append(item)
     return found
@@ -86,7 +98,9 @@ def _withheld(doc: Doc, token: Token) -> FoundUnknown | None:
     lemma = token.lemma_.lower()
     if token.pos_ not in ("VERB", "AUX"):
         return None
-    refused = lemma in REFUSALS and any(c.dep_ == "xcomp" for c in token.children)
+    refused = lemma in REFUSALS and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in REFUSED_TELLING for c in token.children
+    )
     if not (refused or (lemma in WITHHELD and _negated(token))):
         return None
     start = doc[_evidence_start(token)]
@@ -105,18 +119,38 @@ def _withheld(doc: Doc, token: Token) -> FoundUnknown | None:
     )
 
 
-def _unclear(doc: Doc, token: Token) -> FoundUnknown | None:
+def _is_unclear(token: Token) -> bool:
     lower = token.lower_
-    is_unclear = lower in UNCLEAR or ((lower in ("clear", "known") and _negated(token.head))
-                                      or (lower in ("clear", "known") and _negated(token)))
-    if not is_unclear or token.pos_ not in ("ADJ", "VERB"):
+    if token.pos_ not in ("ADJ", "VERB"):
+        return False
+    if token.dep_ == "amod" and any(c.lower_ == "previously" for c in token.children):
+        return False  # "previously undisclosed payments": disclosed now
+    if lower in OPEN_STATES:
+        return token.dep_ in ("acomp", "ROOT", "conj", "ccomp") and token.tag_ in (
+            "JJ", "VBN", "VBG")
+    if lower in NEGATED_STATES:
+        if token.i > 0 and token.nbor(-1).text == "-":
+            return False  # "weren't well-known": how famous, not whether known
+        return _negated(token.head) or _negated(token)
+    # "it remains to be seen whether ..."
+    return lower in UNCLEAR or (lower == "seen" and token.head.lemma_ == "remain")
+
+
+def _unclear(doc: Doc, token: Token) -> FoundUnknown | None:
+    if not _is_unclear(token):
         return None
     clause = next((c for c in token.children if c.dep_ in ("ccomp", "advcl")), None)
     if clause is None and token.head.i != token.i:
         clause = next((c for c in token.head.children
                        if c.dep_ in ("ccomp", "advcl") and c.i > token.i), None)
     sent = token.sent
-    if clause is not None:
+    holder = _subject(token) or (_subject(token.head) if token.dep_ == "acomp" else None)
+    if clause is None and token.lower_ in OPEN_STATES and holder is not None:
+        clause = token  # "the case ... is pending": from the subject to the state
+        start = min(holder.left_edge.i, token.i)
+        evidence = (doc[start].idx, token.idx + len(token.text))
+        rest = doc[start : token.i + 1].text
+    elif clause is not None:
         end = max(clause.right_edge, token, key=lambda t: t.i)
         start = min([token.i, *(c.i for c in token.head.lefts if c.dep_ in ("nsubj", "expl"))])
         evidence = (doc[start].idx, end.idx + len(end.text))
@@ -129,8 +163,51 @@ def _unclear(doc: Doc, token: Token) -> FoundUnknown | None:
         return None
     start_char = evidence[0] + doc.text[evidence[0] : evidence[1]].index(text)
     evidence = (start_char, start_char + len(text))
-    return FoundUnknown(evidence=evidence, subject=None, verb="unclear", rest=rest,
+    verb = token.lower_ if token.lower_ in OPEN_STATES else "unclear"
+    return FoundUnknown(evidence=evidence, subject=None, verb=verb, rest=rest,
                         statement=_sentence(text))
+
+
+def _yet_to(doc: Doc, token: Token) -> FoundUnknown | None:
+    """'has yet to decide': what is still to happen."""
+    if token.lower_ != "yet" or token.head.lemma_ != "have":
+        return None
+    verb = next((c for c in token.head.children if c.dep_ == "xcomp" and c.i > token.i), None)
+    if verb is None:
+        return None
+    end = doc[verb.right_edge.i]
+    start = token.head
+    subject = _subject(token.head)
+    subject_text = _phrase(doc, subject) if subject is not None else None
+    words = doc[start.i : end.i + 1].text
+    return FoundUnknown(
+        evidence=(start.idx, end.idx + len(end.text)),
+        subject=subject_text,
+        verb=verb.lemma_.lower(),
+        rest=_rest(doc, verb).text,
+        statement=_sentence(f"{subject_text} {words}" if subject_text else words),
+    )
+
+
+def _nothing_given(doc: Doc, token: Token) -> FoundUnknown | None:
+    """'gave no details about the plan', 'offered no explanation'."""
+    noun = token.head
+    if token.lower_ != "no" or token.dep_ != "det" or noun.lemma_.lower() not in NOTHING_GIVEN:
+        return None
+    verb = noun.head if noun.dep_ == "dobj" and noun.head.pos_ in ("VERB", "AUX") else noun
+    start = min(verb.i, noun.left_edge.i)
+    end = doc[noun.right_edge.i]
+    subject = _subject(verb) if verb is not noun else None
+    subject_text = _phrase(doc, subject) if subject is not None else None
+    words = doc[start : end.i + 1].text
+    rest = doc[noun.i + 1 : end.i + 1].text
+    return FoundUnknown(
+        evidence=(doc[start].idx, end.idx + len(end.text)),
+        subject=subject_text,
+        verb="give",
+        rest=f"{noun.text} {rest}".strip(),
+        statement=_sentence(f"{subject_text} {words}" if subject_text else words),
+    )
 
 
 def _sentence(text: str) -> str:

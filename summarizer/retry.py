@@ -30,6 +30,8 @@ from summarizer.errors import EndpointError
 T = TypeVar("T")
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+# A request never gets less than this, so the last one left in the budget can still answer.
+MIN_REQUEST_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -111,36 +113,57 @@ class TransportPolicy:
             "reraise": True,
         }
 
-    def call(self, fn: Callable[[], T], *, model: str | None = None) -> T:
-        attempts = 0
+    def _timeout(self, deadline: float) -> float:
+        """Seconds the next request may take: the request timeout, cut to the budget left."""
+        return max(min(self.request_timeout, deadline - time.monotonic()), MIN_REQUEST_SECONDS)
+
+    @staticmethod
+    def _spent(deadline: float) -> bool:
+        return deadline - time.monotonic() < MIN_REQUEST_SECONDS
+
+    def call(self, fn: Callable[[float], T], *, model: str | None = None) -> T:
+        """``fn(timeout)`` retried; every request ends by the budget's deadline."""
+        attempts, deadline = 0, time.monotonic() + self.total_timeout
         try:
             for attempt in Retrying(**self._options()):  # type: ignore[arg-type]
                 with attempt:
                     attempts += 1
-                    return fn()
+                    return fn(self._timeout(deadline))
         except openai.OpenAIError as error:
-            raise self.explain(error, attempts, model) from None
+            raise self.explain(error, attempts, model, self._spent(deadline)) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def acall(self, fn: Callable[[], Awaitable[T]], *, model: str | None = None) -> T:
-        attempts = 0
+    async def acall(
+        self, fn: Callable[[float], Awaitable[T]], *, model: str | None = None
+    ) -> T:
+        attempts, deadline = 0, time.monotonic() + self.total_timeout
         try:
             async for attempt in AsyncRetrying(**self._options()):  # type: ignore[arg-type]
                 with attempt:
                     attempts += 1
-                    return await fn()
+                    return await fn(self._timeout(deadline))
         except openai.OpenAIError as error:
-            raise self.explain(error, attempts, model) from None
+            raise self.explain(error, attempts, model, self._spent(deadline)) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def explain(self, error: openai.OpenAIError, attempts: int, model: str | None) -> EndpointError:
-        """The one-line error a user sees for a failure that retrying did not fix."""
+    def explain(
+        self, error: openai.OpenAIError, attempts: int, model: str | None, spent: bool = False
+    ) -> EndpointError:
+        """The one-line error a user sees for a failure that retrying did not fix.
+
+        ``spent`` says the time budget ran out before the last request could end.
+        """
         url = self.url
         tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        if isinstance(error, openai.APITimeoutError) and spent:
+            return EndpointError(
+                f"{url} gave no answer within the {self.total_timeout:g}s budget ({tries}): "
+                "raise --budget (SUMMARIZER_BUDGET) or check that the server is working"
+            )
         if isinstance(error, openai.APITimeoutError):
             return EndpointError(
                 f"{url} did not answer within {self.request_timeout:g}s ({tries}): "
-                "is the model too slow for this timeout?"
+                "is the model too slow for this timeout? raise --timeout (SUMMARIZER_TIMEOUT)"
             )
         if isinstance(error, openai.APIConnectionError):
             cause = error.__cause__ or error.__context__
@@ -156,9 +179,15 @@ class TransportPolicy:
             )
         if isinstance(error, openai.APIStatusError):
             if error.status_code == 429:
-                return EndpointError(f"{url} kept refusing with 429 rate limit ({tries})")
+                return EndpointError(
+                    f"{url} kept refusing with 429 rate limit ({tries}): wait, lower "
+                    "--concurrency, or raise --budget (SUMMARIZER_BUDGET)"
+                )
             if error.status_code in RETRYABLE_STATUS:
-                return EndpointError(f"{url} kept failing with HTTP {error.status_code} ({tries})")
+                return EndpointError(
+                    f"{url} kept failing with HTTP {error.status_code} ({tries}): "
+                    "the server is in trouble; try again later"
+                )
             return EndpointError(
                 f"{url} rejected the request (HTTP {error.status_code}): {_short(error.message)}"
             )

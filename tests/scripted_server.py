@@ -4,7 +4,8 @@ Tests queue what the next ``/v1/chat/completions`` requests get: an answer
 (rendered as a tool call when the request has ``tools``, as JSON content
 otherwise, fenced for md_json), raw content, an HTTP error, a hang, or a
 dropped connection. Every request is recorded. ``/v1/models`` lists
-``models``. An unscripted request gets HTTP 599 so a test fails loudly.
+``models``, each owned by ``owned_by``. An unscripted request gets HTTP 599
+so a test fails loudly.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class ScriptedServer:
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
         self.models: list[str] = ["scripted-model"]
+        self.owned_by = "tests"  # what /v1/models says owns each model
+        self.models_status = 200  # any other status: /v1/models fails with it
         self.in_flight = 0
         self.max_in_flight = 0
         self.stopping = threading.Event()
@@ -137,14 +140,17 @@ class ScriptedServer:
 
             def do_GET(self) -> None:
                 self._record()
-                if self.path.rstrip("/").endswith("/models"):
+                if not self.path.rstrip("/").endswith("/models"):
+                    self._send(404, {"error": {"message": "no such path"}}, {})
+                elif server.models_status != 200:
+                    body = {"error": {"message": "scripted error", "type": "scripted"}}
+                    self._send(server.models_status, body, {})
+                else:
                     data = [
-                        {"id": m, "object": "model", "created": 0, "owned_by": "tests"}
+                        {"id": m, "object": "model", "created": 0, "owned_by": server.owned_by}
                         for m in server.models
                     ]
                     self._send(200, {"object": "list", "data": data}, {})
-                else:
-                    self._send(404, {"error": {"message": "no such path"}}, {})
 
             def do_POST(self) -> None:
                 record = self._record()

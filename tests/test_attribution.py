@@ -118,3 +118,14 @@ def test_offsets_index_the_text_exactly() -> None:
 def test_quotations_pair_curly_and_straight_marks() -> None:
     text = 'He said "yes" and she said “no.”'
     assert [text[s:e] for s, e in quotations(text)] == ['"yes"', "“no.”"]
+
+
+def test_relative_who_speaks_for_the_person_not_the_noun_it_hangs_on() -> None:
+    text = ('"It was not a convincing argument," said one Democrat familiar with the '
+            'discussion, who added that the White House seemed rattled by the opposition.')
+    items = found(text)
+    added = next(item for item in items if cue_of(item, text) == "added")
+    said = next(item for item in items if cue_of(item, text) == "said")
+    assert source_of(added, text) == "one Democrat familiar with the discussion"
+    # The relative clause belongs to neither source span.
+    assert source_of(said, text) == "one Democrat familiar with the discussion"

@@ -118,3 +118,15 @@ def test_every_command_has_help_with_examples() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.stdout
+
+
+def test_output_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    from summarizer.inputs import UMASK, write_atomic
+
+    target = tmp_path / "brief.json"
+    write_atomic(target, "{}\n")
+    assert target.read_text(encoding="utf-8") == "{}\n"
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~UMASK
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.json"]

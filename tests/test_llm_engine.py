@@ -300,7 +300,10 @@ def test_transport_retries_stop_at_max_attempts(server: ScriptedServer) -> None:
         server.error(503)
     with pytest.raises(EndpointError) as caught:
         engine_for(server, max_attempts=3).brief(ARTICLE)
-    assert str(caught.value) == f"{server.url} kept failing with HTTP 503 (after 3 attempts)"
+    assert str(caught.value) == (
+        f"{server.url} kept failing with HTTP 503 (after 3 attempts): "
+        "the server is in trouble; try again later"
+    )
     assert len(server.completions()) == 3
 
 
@@ -597,3 +600,86 @@ def test_an_answer_without_usable_fields_gives_an_empty_brief_with_warnings(
     assert brief.summary == "" and brief.claims == []
     assert "the answer had no summary" in brief.meta.warnings
     assert brief.meta.warnings[0].startswith("no valid answer after 2 attempts")
+
+
+# --------------------------------------------------------------------------- #
+# json_grammar: JSON mode plus the schema, which llama.cpp turns into a grammar
+# --------------------------------------------------------------------------- #
+
+
+def models_requests(server: ScriptedServer) -> list[Any]:
+    return [r for r in server.requests if r.path.endswith("/models")]
+
+
+def test_json_grammar_sends_the_prompt_schema_in_response_format(server: ScriptedServer) -> None:
+    import json
+
+    server.content("not json at all")
+    server.answer(GOOD)
+    brief = engine_for(server, mode="json_grammar").brief(ARTICLE)
+
+    assert claim_ids(brief) == ["c1", "c2"]
+    for request in server.completions():  # the re-ask too
+        response_format = request.body["response_format"]
+        assert response_format["type"] == "json_object"
+        schema = response_format["schema"]
+        assert {"summary", "claims", "unknowns"} <= set(schema["properties"])
+        assert "direct_quote" in json.dumps(schema["$defs"]["DraftClaim"])
+        assert '"title": "Id"' not in json.dumps(schema)  # the compact schema
+        assert json.dumps(schema, indent=2) in request.text("system")  # the model sees it too
+    assert models_requests(server) == []  # the mode was given: no probe
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+@pytest.mark.parametrize("model", ["scripted-model", None])
+@pytest.mark.parametrize(
+    ("owner", "grammar"),
+    [("me", True), ("llamacpp", True), ("tests", False), ("vllm", False)],
+)
+def test_auto_mode_uses_the_grammar_on_llama_cpp_servers_only(
+    server: ScriptedServer, owner: str, grammar: bool, model: str | None, use_async: bool
+) -> None:
+    import asyncio
+
+    server.owned_by = owner
+    server.answer(GOOD)
+    server.answer(GOOD)
+    engine = engine_for(server, mode="auto", model=model)
+    for _ in range(2):
+        brief = asyncio.run(engine.abrief(ARTICLE)) if use_async else engine.brief(ARTICLE)
+        assert claim_ids(brief) == ["c1", "c2"]
+
+    assert len(models_requests(server)) == 1  # asked once, then remembered
+    for request in server.completions():
+        assert ("schema" in request.body["response_format"]) is grammar
+        assert request.body["response_format"]["type"] == "json_object"
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_auto_mode_probe_failure_falls_back_to_plain_json(
+    server: ScriptedServer, status: int
+) -> None:
+    server.owned_by = "me"
+    server.models_status = status
+    server.answer(GOOD)
+    brief = engine_for(server, mode="auto").brief(ARTICLE)
+
+    assert claim_ids(brief) == ["c1", "c2"]
+    assert brief.meta.warnings == []
+    assert len(models_requests(server)) == 1  # one try, no retries
+    assert server.completions()[0].body["response_format"] == {"type": "json_object"}
+
+
+def test_explicit_json_mode_never_sends_a_schema_even_to_llama_cpp(
+    server: ScriptedServer,
+) -> None:
+    server.owned_by = "me"
+    server.content("not json at all")
+    server.answer(GOOD)
+    engine_for(server, mode="json").brief(ARTICLE)
+    server.answer(GOOD)
+    LLMEngine(LLMSettings(base_url=server.url, mode="json"), backoff=FAST).brief(ARTICLE)
+
+    requests = server.completions()
+    assert len(requests) == 3
+    assert all(r.body["response_format"] == {"type": "json_object"} for r in requests)

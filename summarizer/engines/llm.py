@@ -9,6 +9,10 @@ One model call per article piece:
 * instructor asks for a ``DraftBrief`` (tool call or JSON, per mode) and
   re-asks with the validation error when the answer is invalid, has dangling
   ids, or quotes that are not in the article (those are re-asked once only);
+* mode ``auto`` means tool calls on OpenAI; elsewhere JSON, constrained by a
+  grammar built from the schema (``json_grammar``) when ``GET /v1/models``
+  shows a llama.cpp server. That listing is read anyway when no model is
+  given; when one is, it is probed once, and a failed probe means plain JSON;
 * transport failures are retried underneath by ``summarizer.retry`` and never
   cost a re-ask;
 * quotes become evidence with offsets from ``Grounder`` only; what cannot be
@@ -71,6 +75,7 @@ from summarizer.schema import (
     Usage,
     reference_problems,
 )
+from summarizer.text_checks import text_warnings
 
 # instructor logs each failed attempt at ERROR; we report failures ourselves.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -80,9 +85,14 @@ DUMMY_KEY = "sk-no-key-needed"  # local servers want some key and ignore it
 MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
+    "json_grammar": instructor.Mode.JSON,  # plus the schema in response_format: see _request
     "json_schema": instructor.Mode.JSON_SCHEMA,
     "md_json": instructor.Mode.MD_JSON,
 }
+# What /v1/models says in owned_by on llama-cpp-python's server and on llama.cpp's
+# llama-server: both constrain JSON answers to a schema sent in response_format.
+LLAMA_CPP_OWNERS = frozenset({"me", "llamacpp"})
+PROBE_TIMEOUT = 10.0  # seconds for the one GET /v1/models that picks auto's mode
 PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
 NO_ENDPOINT = (
     "no LLM endpoint configured: set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) "
@@ -424,6 +434,11 @@ def is_openai(url: str) -> bool:
     return urlparse(url).hostname == "api.openai.com"
 
 
+def is_llama_cpp(models: list[Any]) -> bool:
+    """Whether a /v1/models listing comes from a llama.cpp server."""
+    return any(getattr(m, "owned_by", None) in LLAMA_CPP_OWNERS for m in models)
+
+
 def pick_mode(mode: str, url: str) -> instructor.Mode:
     if mode == "auto":
         return instructor.Mode.TOOLS if is_openai(url) else instructor.Mode.JSON
@@ -462,6 +477,8 @@ class LLMEngine:
         self.settings = settings
         self.url = (settings.base_url or OPENAI_URL).rstrip("/")
         self.mode = pick_mode(settings.mode, self.url)
+        self.grammar = settings.mode == "json_grammar"
+        self._detect = settings.mode == "auto" and not is_openai(self.url)  # llama.cpp?
         self.model = settings.model or (DEFAULT_OPENAI_MODEL if is_openai(self.url) else None)
         self.policy = TransportPolicy(
             self.url,
@@ -497,7 +514,15 @@ class LLMEngine:
             self._aclient_loop = loop
         return self._aclient
 
-    def _pick_model(self, ids: list[str]) -> str:
+    def _learn_server(self, models: list[Any]) -> None:
+        """In auto mode, a llama.cpp server gets JSON constrained to the schema by a grammar."""
+        if self._detect and is_llama_cpp(models):
+            self.grammar = True
+        self._detect = False
+
+    def _pick_model(self, models: list[Any]) -> str:
+        self._learn_server(models)
+        ids = [m.id for m in models]
         if not ids:
             raise ConfigError(
                 f"no model given and {self.url}/models lists none: "
@@ -506,25 +531,39 @@ class LLMEngine:
         self.model = ids[0]
         return self.model
 
+    def _probe_timeout(self) -> float:
+        return min(PROBE_TIMEOUT, self.settings.timeout, self.settings.total_timeout / 2)
+
     def resolve_model(self) -> str:
+        if self.model and self._detect:  # one try, no retries: a failure means plain JSON
+            try:
+                self._learn_server(self.client().models.list(timeout=self._probe_timeout()).data)
+            except openai.OpenAIError:
+                self._detect = False
         if self.model:
             return self.model
 
-        def listed() -> list[str]:
+        def listed(timeout: float) -> list[Any]:
             try:
-                return [m.id for m in self.client().models.list().data]
+                return list(self.client().models.list(timeout=timeout).data)
             except openai.NotFoundError:
                 return []
 
         return self._pick_model(self.policy.call(listed))
 
     async def aresolve_model(self) -> str:
+        if self.model and self._detect:  # as in resolve_model
+            try:
+                listing = await self.aclient().models.list(timeout=self._probe_timeout())
+                self._learn_server(listing.data)
+            except openai.OpenAIError:
+                self._detect = False
         if self.model:
             return self.model
 
-        async def listed() -> list[str]:
+        async def listed(timeout: float) -> list[Any]:
             try:
-                return [m.id for m in (await self.aclient().models.list()).data]
+                return list((await self.aclient().models.list(timeout=timeout)).data)
             except openai.NotFoundError:
                 return []
 
@@ -546,6 +585,12 @@ class LLMEngine:
         }
         if self.settings.max_tokens is not None:
             request["max_tokens"] = self.settings.max_tokens
+        if self.grammar:
+            # instructor's JSON mode sends {"type": "json_object"}; llama.cpp servers also
+            # read a "schema" there and constrain decoding to it. extra_body is merged into
+            # the request body last, so this response_format replaces instructor's.
+            schema = Brief.model_json_schema()
+            request["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         return request
 
     def _reask_stop(self) -> Any:
@@ -557,7 +602,10 @@ class LLMEngine:
 
         def transport(**kwargs: Any) -> Any:
             ready = with_article(kwargs, piece.text)
-            return self.policy.call(lambda: client.chat.completions.create(**ready), model=model)
+            return self.policy.call(
+                lambda timeout: client.chat.completions.create(**ready, timeout=timeout),
+                model=model,
+            )
 
         create = instructor.patch(create=transport, mode=self.mode)
         reasks = Retrying(
@@ -576,7 +624,8 @@ class LLMEngine:
         async def transport(**kwargs: Any) -> Any:
             ready = with_article(kwargs, piece.text)
             return await self.policy.acall(
-                lambda: client.chat.completions.create(**ready), model=model
+                lambda timeout: client.chat.completions.create(**ready, timeout=timeout),
+                model=model,
             )
 
         create = instructor.patch(create=transport, mode=self.mode)
@@ -621,7 +670,7 @@ class LLMEngine:
         if draft is None:
             raise ExtractionError(
                 f"the model at {self.url} gave no usable brief in {len(tally.responses)} "
-                f"attempts (last error: {last_error})"
+                f"attempts (last error: {last_error}): try another --mode or a stronger model"
             )
         return self._result(draft, piece, checker, tally, warnings)
 
@@ -681,6 +730,7 @@ class LLMEngine:
             brief = merge_briefs(text, briefs)
         brief.meta.chunks = len(pieces)
         brief.meta.seconds = round(time.perf_counter() - started, 3)
+        brief.meta.warnings[:0] = text_warnings(text, english_only=False)
         return brief
 
     def _piece_brief(self, piece: Piece, result: PieceResult, model: str) -> ArticleBrief:

@@ -1,0 +1,313 @@
+"""Open questions for the offline engine: what a reporter would ask next.
+
+Each question follows from something in the brief: an unknown the article flags,
+a call on someone to act ("Schiff urged the administration to retaliate"), a claim
+that rests only on anonymous sources, or a party the claims are about who is
+never heard. Questions reuse the article's own words, so they stay specific.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from summarizer.attribution import source_tokens, word_set
+from summarizer.offline_parties import PartyMention
+from summarizer.offline_sources import ANONYMOUS_HEADS
+from summarizer.offline_unknowns import REFUSALS, FoundUnknown
+from summarizer.schema import Claim, OpenQuestion, Party, Source
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+MAX_QUESTIONS = 6
+WH_WORDS = word_set("whether if how why when who what where which")
+PREPOSITIONS = word_set("on about of over to for with in")
+DECISIONS = word_set("sign decide finalize release announce name confirm approve")
+DETAILS = word_set("elaborate specify detail explain disclose reveal identify provide clarify")
+# "X urged Y to Z", "X called on Y to Z": will Y do Z?
+URGING = word_set("urge call ask press push pressure implore encourage")
+# "is considering a proposal": a decision still to come.
+WEIGHING = word_set("consider weigh review mull debate study evaluate discuss")
+APPROVABLE = word_set(
+    "proposal plan request bill deal measure application change rule nomination merger "
+    "sale offer amendment order treaty agreement budget"
+)
+LOWER_STARTS = ANONYMOUS_HEADS | word_set(
+    "a an the one two three four five several some many another aides officials sources "
+    "senior federal state administration campaign people former current top"
+)
+PRONOUN_OPENERS = word_set("i we you they he she it")
+COMMON_OPENERS = word_set(
+    "the a an during in on at it this that there his her their its now still also so but and"
+)
+TOPIC_SKIP = ("PERSON", "GPE", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "NORP")
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """What the questions need to know of a claim."""
+
+    claim: Claim
+    anonymous_only: bool
+
+
+def build_questions(doc: Doc, unknowns: list[tuple[str, FoundUnknown]],
+                    claims: list[ClaimView], sources: list[Source], parties: list[Party],
+                    groups: list[PartyMention]) -> list[OpenQuestion]:
+    """At most MAX_QUESTIONS questions, the most telling kinds first."""
+    topic = main_topic(doc)
+    kinds = [
+        [OpenQuestion(question=from_unknown(u, topic), based_on=[uid]) for uid, u in unknowns],
+        urged_actions(doc, claims) + pending_decisions(doc, claims),
+        unconfirmed(claims, sources),
+        unheard(doc, claims, sources, parties, groups),
+    ]
+    ordered = [q for kind in kinds for q in kind[:2]] + [q for kind in kinds for q in kind[2:]]
+    unique = {q.question.lower(): q for q in reversed(ordered)}
+    return list(reversed(unique.values()))[:MAX_QUESTIONS]
+
+
+# --------------------------------------------------------------------------- #
+# Wording helpers
+# --------------------------------------------------------------------------- #
+
+
+def clip(text: str, words: int = 16) -> str:
+    parts = text.strip().rstrip(".").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first word only when it is a common word, not a name."""
+    first = text.split(" ", 1)[0]
+    if first.lower() in COMMON_OPENERS:
+        return first.lower() + text[len(first):]
+    return text
+
+
+def possessive(name: str) -> str:
+    return name + ("’" if name.endswith("s") else "’s")
+
+
+def question(text: str) -> str:
+    text = " ".join(text.replace('"', "").replace("“", "").replace("”", "").split())
+    text = text.rstrip(" .,;:…")
+    return text[0].upper() + text[1:] + "?"
+
+
+def main_topic(doc: Doc) -> str:
+    """The thing the article keeps coming back to: its most repeated noun phrase."""
+    counts: Counter[str] = Counter()
+    forms: dict[str, str] = {}
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.pos_ != "NOUN" or root.ent_type_ in TOPIC_SKIP:
+            continue
+        words = [t for t in chunk if t.dep_ in ("compound", "amod") or t.i == root.i]
+        if not words or any(w.ent_type_ in TOPIC_SKIP for w in words):
+            continue
+        key = " ".join(w.lemma_.lower() for w in words)
+        counts[key] += 1 + (len(words) > 1)
+        forms.setdefault(key, " ".join(w.text for w in words))
+    if not counts:
+        return "the matter"
+    return "the " + forms[counts.most_common(1)[0][0]]
+
+
+# --------------------------------------------------------------------------- #
+# The kinds of question
+# --------------------------------------------------------------------------- #
+
+
+def from_unknown(unknown: FoundUnknown, topic: str) -> str:
+    """The question the article itself says is open."""
+    rest = unknown.rest.split(",")[0].strip().rstrip(".")
+    who = unknown.subject or "anyone"
+    who = who[0].lower() + who[1:] if who.split()[0] in ("The", "A", "An") else who
+    first = rest.split(" ", 1)[0].lower() if rest else ""
+    if unknown.verb == "unclear":
+        if first in WH_WORDS:
+            return question(f"What is known so far about {rest}")
+        return question(f"What remains unclear about {topic}")
+    if unknown.verb in ("pending", "classified"):
+        matter = lower_first(rest.rsplit(" ", 2)[0]) if len(rest.split()) > 2 else topic
+        if unknown.verb == "pending":
+            return question(f"How and when will {matter} be resolved")
+        return question(f"What can be said on the record about {matter}")
+    if first in WH_WORDS:
+        return question(f"Is it known yet {rest}")
+    if unknown.verb == "give":  # "gave no details about the plan"
+        verb = "are" if first.endswith("s") else "is"
+        return question(f"What {verb} the {rest} that {who} did not give")
+    if unknown.verb in REFUSALS or unknown.verb in ("comment", "respond", "answer", "return",
+                                                    "reach"):
+        about = rest.split(" ", 1)[1] if first in ("on", "about") and " " in rest else topic
+        return question(f"What does {who} say about {about}")
+    if unknown.verb in DECISIONS:
+        return question(f"Will {who} {unknown.verb} {rest}, and when")
+    if unknown.verb in DETAILS:
+        thing = rest.split(" ", 1)[1] if first in PREPOSITIONS and " " in rest else rest
+        if not thing:
+            return question(f"What details of {topic} has {who} not given")
+        verb = "are" if thing.split()[-1].endswith("s") else "is"
+        return question(f"What {verb} {possessive(who)} {thing}")
+    return question(f"What would {who} say about {rest or topic}")
+
+
+def _claims_about(token: Token, claims: list[ClaimView]) -> list[str]:
+    """Ids of the claims made in the token's sentence."""
+    sent = token.sent
+    return [v.claim.id for v in claims
+            if any(e.start < sent.end_char and sent.start_char < e.end for e in v.claim.evidence)]
+
+
+def urged_actions(doc: Doc, claims: list[ClaimView]) -> list[OpenQuestion]:
+    """'X urged Y to Z' -> 'Will Y Z, as X urges?'"""
+    found = []
+    for token in doc:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in URGING:
+            continue
+        target, action = _target_and_action(token)
+        based_on = _claims_about(token, claims)
+        if target is None or action is None or target.pos_ == "PRON" or not based_on:
+            continue
+        words = doc[action.left_edge.i : action.right_edge.i + 1]
+        action_text = " ".join(t.text for t in words if t.dep_ != "aux" or t.lower_ != "to")
+        action_text = _first_clause(action_text)
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        target_text = _phrase(target)
+        urger = ""
+        if subject is not None and subject.pos_ != "PRON":
+            verb = "urge" if subject.tag_ in ("NNS", "NNPS") else "urges"
+            urger = f", as {_phrase(subject)} {verb}"
+        found.append(OpenQuestion(
+            question=question(f"Will {lower_first(target_text)} {clip(action_text, 14)}{urger}"),
+            based_on=based_on[:2],
+        ))
+    return found
+
+
+def pending_decisions(doc: Doc, claims: list[ClaimView]) -> list[OpenQuestion]:
+    """'X is considering a proposal to Y' -> 'Will X approve the proposal to Y?'"""
+    found = []
+    for token in doc:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in WEIGHING:
+            continue
+        if not any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):
+            continue  # only what is still being weighed: "is considering"
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        thing = next((c for c in token.children if c.dep_ == "dobj"), None)
+        based_on = _claims_about(token, claims)
+        if subject is None or thing is None or subject.pos_ == "PRON" or not based_on:
+            continue
+        what = _first_clause(doc[thing.left_edge.i : thing.right_edge.i + 1].text)
+        if thing.lemma_.lower() in APPROVABLE:
+            text = f"Will {lower_first(_phrase(subject))} approve {lower_first(clip(what, 14))}"
+        else:
+            text = f"What will {lower_first(_phrase(subject))} decide on {clip(what, 14)}"
+        found.append(OpenQuestion(question=question(text), based_on=based_on[:2]))
+    return found
+
+
+def _phrase(head: Token) -> str:
+    """A noun phrase without its appositions and relative clauses."""
+    return " ".join(t.text for t in source_tokens(head)).replace(" ’s", "’s").replace(" 's", "'s")
+
+
+def _first_clause(text: str) -> str:
+    """Up to the first dash or comma: the action itself, not the commentary after it."""
+    for mark in (" -- ", " — ", " – ", ","):
+        text = text.split(mark, 1)[0]
+    return text
+
+
+def _target_and_action(verb: Token) -> tuple[Token | None, Token | None]:
+    target = next((c for c in verb.children if c.dep_ in ("dobj", "nsubj") and c.i > verb.i),
+                  None)
+    if target is None:
+        on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+        if on is not None:
+            target = next((c for c in on.children if c.dep_ == "pobj"), None)
+    action = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp")), None)
+    if action is None and target is not None:
+        action = next((c for c in target.children if c.dep_ in ("xcomp", "acl", "relcl")
+                       and c.tag_ == "VB"), None)
+    return target, action
+
+
+def unconfirmed(claims: list[ClaimView], sources: list[Source]) -> list[OpenQuestion]:
+    """Claims that rest only on anonymous sources: can anyone confirm them on the record?"""
+    labels = {s.id: s.label for s in sources}
+    found = []
+    for view in claims:
+        claim = view.claim
+        if not view.anonymous_only or claim.source_id is None:
+            continue
+        if not _informants(labels[claim.source_id]) or claim.attribution == "narration":
+            continue
+        statement = lower_first(clip(claim.statement, 14))
+        found.append(OpenQuestion(
+            question=question(f"Can anyone confirm on the record that {statement}, which rests "
+                              f"only on {_common_start(labels[claim.source_id])}"),
+            based_on=[claim.id, claim.source_id],
+        ))
+    return found
+
+
+def _common_start(label: str) -> str:
+    """'Senior officials' -> 'senior officials' mid-sentence; names keep their capital."""
+    first = label.split(" ", 1)[0]
+    return label[0].lower() + label[1:] if first.lower() in LOWER_STARTS else label
+
+
+def _informants(label: str) -> bool:
+    """'three intelligence sources', 'a senior official': people who inform, unnamed."""
+    words = {w.lower().rstrip("s") for w in label.split()}
+    return bool(words & ANONYMOUS_HEADS) or "people" in label.lower()
+
+
+def unheard(doc: Doc, claims: list[ClaimView], sources: list[Source], parties: list[Party],
+            groups: list[PartyMention]) -> list[OpenQuestion]:
+    """The most-named people and bodies the claims are about who are never a source."""
+    heard = {s.party_id for s in sources if s.party_id}
+    pairs = [(p, g) for p, g in zip(parties, groups, strict=True)
+             if p.id not in heard and p.kind in ("person", "organization", "government")
+             and g.notable()]
+    pairs.sort(key=lambda pair: -len(pair[1].ranges))
+    found = []
+    for party, group in pairs:
+        about = [v.claim for v in claims if v.claim.source_id and _reported(v.claim)
+                 and _acts_in(doc, v.claim, group)]
+        if not about:
+            continue
+        statement = lower_first(clip(about[0].statement, 14))
+        who = _lower_the(party.name)
+        found.append(OpenQuestion(
+            question=question(f"Has {who} responded to the claim that {statement}"),
+            based_on=[c.id for c in about[:3]],
+        ))
+    return found
+
+
+def _acts_in(doc: Doc, claim: Claim, group: PartyMention) -> bool:
+    """The claim is about the party: it is the subject or object of the claim's words."""
+    for evidence in claim.evidence:
+        for start, end in group.ranges:
+            if not (evidence.start <= start and end <= evidence.end):
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                return True
+    return False
+
+
+def _reported(claim: Claim) -> bool:
+    """A claim told about someone, not a quotation in the speaker's own first person."""
+    first = claim.statement.split(" ", 1)[0].lower()
+    return first not in PRONOUN_OPENERS
+
+
+def _lower_the(name: str) -> str:
+    return "the" + name[3:] if name.startswith("The ") else name

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -20,12 +22,6 @@ if TYPE_CHECKING:
     from summarizer.config import LLMSettings
     from summarizer.engines import Engine
     from summarizer.render import Price
-
-
-class BatchEngine(StrEnum):
-    auto = "auto"
-    llm = "llm"
-    offline = "offline"
 
 
 class BatchFormat(StrEnum):
@@ -41,9 +37,7 @@ def batch_command(
                        'one {"id": ..., "text": ...} or {"id": ..., "url": ...} per line.'),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for one JSON file per article.")],
-    engine: Annotated[
-        BatchEngine, typer.Option(help="llm needs an endpoint; offline needs none; auto picks.")
-    ] = BatchEngine.auto,
+    engine: EngineOption = EngineName.auto,
     concurrency: Annotated[
         int, typer.Option(min=1, max=256, help="Articles in flight at once (LLM engine).")
     ] = 4,
@@ -61,13 +55,9 @@ def batch_command(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
     = False,
-    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="auto, tools, json, json_grammar, json_schema, md_json.")
-    ] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
 ) -> None:
     """Brief many articles into OUT, one JSON file each; rerun the same command to resume.
 

@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from summarizer import __version__, batch_cli, bench, eval_cli
+from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
 
 app = typer.Typer(
     name="summarizer",
@@ -30,12 +31,6 @@ class Format(StrEnum):
     markdown = "markdown"
     html = "html"
     terminal = "terminal"
-
-
-class EngineOpt(StrEnum):
-    auto = "auto"
-    llm = "llm"
-    offline = "offline"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -95,23 +90,10 @@ def summarize(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
-    engine: Annotated[
-        EngineOpt,
-        typer.Option(help="llm needs an endpoint; offline needs none; auto picks."),
-    ] = EngineOpt.auto,
-    model: Annotated[
-        str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
-                     "(env OPENAI_BASE_URL)."),
-    ] = None,
-    mode: Annotated[
-        str | None,
-        typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, "
-                     "json_schema, md_json (env SUMMARIZER_MODE)."),
-    ] = None,
+    engine: EngineOption = EngineName.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     max_tokens: Annotated[
         int | None,
         typer.Option(help="Most tokens the model may answer with (env SUMMARIZER_MAX_TOKENS)."),
@@ -157,7 +139,7 @@ def summarize(
             max_tokens=max_tokens, timeout=timeout, total_timeout=budget,
         )
         brief = run(loaded.text, engine=engine.value, settings=settings)
-        if engine == EngineOpt.auto and choose_engine("auto", settings) == "offline":
+        if engine == EngineName.auto and choose_engine("auto", settings) == "offline":
             note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
                  "used the offline engine")
         price = price_from_env()

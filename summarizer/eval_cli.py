@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
+
 if TYPE_CHECKING:
     from summarizer.evaluation import CaseResult
-
-
-class EvalEngine(StrEnum):
-    auto = "auto"
-    llm = "llm"
-    offline = "offline"
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -32,16 +27,10 @@ def eval_command(
     cases_dir: Annotated[
         Path, typer.Argument(help="Folder of case files (<id>.yaml).")
     ] = Path("evals/cases"),
-    engine: Annotated[
-        EvalEngine, typer.Option(help="Engine to evaluate: offline, llm, or auto.")
-    ] = EvalEngine.auto,
-    model: Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
-    ] = None,
-    mode: Annotated[
-        str | None, typer.Option(help="auto, tools, json, json_grammar, json_schema, md_json.")
-    ] = None,
+    engine: EngineOption = EngineName.auto,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
+    mode: ModeOption = None,
     out: Annotated[
         Path, typer.Option(help="Folder for report.json, report.md and briefs/.")
     ] = Path("eval-out"),

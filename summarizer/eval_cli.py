@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -12,6 +13,11 @@ from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, Mode
 
 if TYPE_CHECKING:
     from summarizer.evaluation import CaseResult
+
+
+class Similarity(StrEnum):
+    lexical = "lexical"
+    embedding = "embedding"
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -65,6 +71,11 @@ def eval_command(
         int | None,
         typer.Option(min=1, help="Cases briefed at once (default: 4 for llm, 1 for offline)."),
     ] = None,
+    similarity: Annotated[
+        Similarity,
+        typer.Option(help="How open questions are matched: lexical (content words) or "
+                     "embedding (MiniLM; needs the 'embed' extra)."),
+    ] = Similarity.lexical,
 ) -> None:
     """Run an engine over the eval cases and score its briefs field by field.
 
@@ -106,15 +117,20 @@ def _run(**options: Any) -> list[str]:
         default = ev.find_project_root(cases_dir) / "evals" / "thresholds.yaml"
         minimums = reports.load_thresholds(options["thresholds"] or default, profile)
     old = reports.load_json_report(options["baseline"]) if options["baseline"] else None
+    questions = ev.question_rule(options["similarity"].value)
 
     articles = ev.Articles.default(cases_dir, options["polnear"])
     concurrency = options["concurrency"] or (4 if name == "llm" else 1)
-    results = ev.run_eval(cases, lambda: make_engine(name, settings), articles, concurrency)
+    results = ev.run_eval(
+        cases, lambda: make_engine(name, settings), articles, concurrency, questions
+    )
 
     model = next((r.brief.meta.model for r in results if r.brief and r.brief.meta.model), None)
     if name == "llm":
         model = model or settings.model
-    report = reports.build_report(results, engine=name, model=model, cases_dir=str(cases_dir))
+    report = reports.build_report(
+        results, engine=name, model=model, cases_dir=str(cases_dir), questions=questions
+    )
     deltas = reports.compare(report, old, options["tolerance"]) if old else None
     failures = reports.judge(report, deltas, options["tolerance"], minimums, profile)
     written = _write(report, results, options["out"])

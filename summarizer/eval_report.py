@@ -10,10 +10,12 @@ from typing import Any
 
 from summarizer.errors import ConfigError, InputError
 from summarizer.evaluation import (
+    LEXICAL_QUESTIONS,
     METRICS,
     QUESTION_THRESHOLD,
     STATEMENT_THRESHOLD,
     CaseResult,
+    QuestionRule,
     Ratio,
 )
 
@@ -48,6 +50,20 @@ RULES = {
     "and totals over cases; macro = mean of the defined per-case values. Cases whose article "
     "is missing are not scored and never count as passed. Thresholds and baselines use micro.",
 }
+
+
+def _rules(questions: QuestionRule) -> dict[str, str]:
+    if questions.name == "lexical":
+        return RULES
+    return {
+        **RULES,
+        "open_questions": "Recall: one-to-one matching by embedding similarity "
+        f">= {questions.threshold}.",
+        "similarity": f"Open questions: {questions.name}, cosine of all-MiniLM-L6-v2 sentence "
+        "embeddings (mean-pooled, unit length). Claims and unknowns: lexical, Dice overlap "
+        "(token F1) of content words.",
+    }
+
 
 # The columns of the per-case table: (metric, heading).
 CASE_COLUMNS = (
@@ -124,7 +140,8 @@ def _operations(results: list[CaseResult]) -> dict[str, Any]:
 
 
 def build_report(
-    results: list[CaseResult], *, engine: str, model: str | None, cases_dir: str
+    results: list[CaseResult], *, engine: str, model: str | None, cases_dir: str,
+    questions: QuestionRule = LEXICAL_QUESTIONS,
 ) -> dict[str, Any]:
     statuses = [r.status for r in results]
     return {
@@ -133,7 +150,8 @@ def build_report(
         "engine": engine,
         "model": model,
         "cases_dir": cases_dir,
-        "similarity": "lexical",
+        "similarity": questions.name,
+        "question_threshold": questions.threshold,
         "summary": {
             "cases": len(results),
             "ok": statuses.count("ok"),
@@ -142,7 +160,7 @@ def build_report(
         },
         "metrics": aggregate(results),
         "operations": _operations(results),
-        "rules": RULES,
+        "rules": _rules(questions),
         "cases": [_case_entry(r) for r in results],
     }
 
@@ -191,8 +209,8 @@ def compare(report: dict[str, Any], baseline: dict[str, Any], tolerance: float) 
 def comparability(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
     """Why the two reports may not be comparable: other engine or model, other cases."""
     notes = []
-    for key in ("engine", "model"):
-        if baseline.get(key) != report.get(key):
+    for key in ("engine", "model", "similarity"):
+        if baseline.get(key, "lexical" if key == "similarity" else None) != report.get(key):
             notes.append(f"baseline {key} is {baseline.get(key)!r}, this run's is {report[key]!r}")
     scored = {c["id"] for c in report["cases"] if c["status"] != "missing"}
     before = {c["id"] for c in baseline.get("cases", []) if c.get("status") != "missing"}
@@ -300,7 +318,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"# Eval report: {report['engine']}" + (f" ({report['model']})" if report["model"] else ""),
         "",
         f"{report['created']} · cases: {summary['cases']} · ok: {summary['ok']} · "
-        f"errors: {summary['error']} · missing: {summary['missing']}",
+        f"errors: {summary['error']} · missing: {summary['missing']} · "
+        f"open questions by {report['similarity']} similarity",
         "",
         "## Scores",
         "",

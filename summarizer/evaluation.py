@@ -27,7 +27,7 @@ from typing import Annotated, Literal, cast
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from summarizer.engines import Engine
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import ConfigError, InputError, SummarizerError
 from summarizer.schema import (
     ArticleBrief,
     AttributionKind,
@@ -41,6 +41,7 @@ THE_ARTICLE = "the article"
 ENV_POLNEAR = "SUMMARIZER_POLNEAR"
 STATEMENT_THRESHOLD = 0.5  # content-word Dice for claims and unknowns
 QUESTION_THRESHOLD = 0.4  # content-word Dice for open questions
+EMBED_QUESTION_THRESHOLD = 0.7  # cosine of MiniLM embeddings, with --similarity embedding
 
 METRICS = (
     "parties.precision",
@@ -303,6 +304,37 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(left & right) / (len(left) + len(right))
 
 
+@dataclass(frozen=True)
+class QuestionRule:
+    """How open questions are compared: ``scores(pred, gold)`` gives a similarity for every
+    (predicted, labelled) pair; a pair can match when it reaches ``threshold``."""
+
+    name: str
+    threshold: float
+    scores: Callable[[list[str], list[str]], list[list[float]]]
+
+
+def _lexical_scores(pred: list[str], gold: list[str]) -> list[list[float]]:
+    return [[similarity(p, g) for g in gold] for p in pred]
+
+
+LEXICAL_QUESTIONS = QuestionRule("lexical", QUESTION_THRESHOLD, _lexical_scores)
+SIMILARITIES = ("lexical", "embedding")
+
+
+def question_rule(name: str) -> QuestionRule:
+    """The rule for ``--similarity NAME``. "embedding" loads the MiniLM model (ConfigError
+    naming what to install when it is missing)."""
+    if name == "lexical":
+        return LEXICAL_QUESTIONS
+    if name != "embedding":
+        raise ConfigError(f"unknown similarity {name!r}: use {' or '.join(SIMILARITIES)}")
+    from summarizer.embedding import cosine_matrix, load_model
+
+    load_model()
+    return QuestionRule("embedding", EMBED_QUESTION_THRESHOLD, cosine_matrix)
+
+
 Span = tuple[int, int]
 
 
@@ -507,12 +539,16 @@ def _score_unknowns(
     return prf("unknowns", len(pairs), len(brief.unknowns), len(expect.unknowns)), missed
 
 
-def _score_questions(brief: ArticleBrief, expect: Expectation) -> tuple[Ratio, list[str]]:
+def _score_questions(
+    brief: ArticleBrief, expect: Expectation, rule: QuestionRule
+) -> tuple[Ratio, list[str]]:
     pred = [q.question for q in brief.open_questions]
     gold = expect.open_questions
+    table = rule.scores(pred, gold) if pred and gold else []
+
     def score(p: int, g: int) -> float:
-        alike = similarity(pred[p], gold[g])
-        return alike if alike >= QUESTION_THRESHOLD else 0.0
+        alike = table[p][g]
+        return alike if alike >= rule.threshold else 0.0
 
     pairs = match_one_to_one(len(pred), len(gold), score)
     found = {g for _, g in pairs}
@@ -530,9 +566,13 @@ def is_valid(brief: object) -> bool:
     return True
 
 
-def score_brief(brief: ArticleBrief | None, case: Case, article: str) -> CaseScore:
+def score_brief(
+    brief: ArticleBrief | None, case: Case, article: str,
+    questions: QuestionRule = LEXICAL_QUESTIONS,
+) -> CaseScore:
     """Score one brief of ``article`` against ``case``. ``None`` (the engine failed) scores
-    as an empty, invalid brief: recall 0 wherever something was labelled."""
+    as an empty, invalid brief: recall 0 wherever something was labelled. ``questions``
+    says how open questions are compared (lexical by default)."""
     valid = brief is not None and is_valid(brief)
     if brief is None:  # an empty stand-in; its meta is never read
         brief = ArticleBrief(summary="", meta=Meta(engine="offline"))
@@ -544,7 +584,9 @@ def score_brief(brief: ArticleBrief | None, case: Case, article: str) -> CaseSco
     scores_s, misses["sources"] = _score_sources(rule)
     scores_c, misses["claims"] = _score_claims(brief, expect, article, rule)
     scores_u, misses["unknowns"] = _score_unknowns(brief, expect, article)
-    scores["open_questions.recall"], misses["open_questions"] = _score_questions(brief, expect)
+    scores["open_questions.recall"], misses["open_questions"] = _score_questions(
+        brief, expect, questions
+    )
     for part in (scores_p, scores_s, scores_c, scores_u):
         scores.update(part)
     evidence = brief.evidence_items()
@@ -622,27 +664,29 @@ def _error_text(error: Exception) -> str:
 
 
 def _finish(case: Case, article: str, brief: object, error: Exception | None,
-            seconds: float) -> CaseResult:
+            seconds: float, questions: QuestionRule) -> CaseResult:
     if error is not None:
-        return CaseResult(case, "error", _error_text(error), score_brief(None, case, article),
-                          seconds=seconds)
+        failed = score_brief(None, case, article, questions)
+        return CaseResult(case, "error", _error_text(error), failed, seconds=seconds)
     if not isinstance(brief, ArticleBrief):
         message = f"engine returned {type(brief).__name__}, not an ArticleBrief"
-        return CaseResult(case, "error", message, score_brief(None, case, article), seconds=seconds)
-    return CaseResult(case, "ok", None, score_brief(brief, case, article), brief, seconds)
+        failed = score_brief(None, case, article, questions)
+        return CaseResult(case, "error", message, failed, seconds=seconds)
+    scored = score_brief(brief, case, article, questions)
+    return CaseResult(case, "ok", None, scored, brief, seconds)
 
 
-def _run_one(engine: Engine, case: Case, article: str) -> CaseResult:
+def _run_one(engine: Engine, case: Case, article: str, questions: QuestionRule) -> CaseResult:
     start = time.perf_counter()
     try:
         brief, error = engine.brief(article), None
     except Exception as exc:  # one failing case must not stop the eval
         brief, error = None, exc
-    return _finish(case, article, brief, error, time.perf_counter() - start)
+    return _finish(case, article, brief, error, time.perf_counter() - start, questions)
 
 
 async def _arun_one(
-    engine: Engine, case: Case, article: str, gate: asyncio.Semaphore
+    engine: Engine, case: Case, article: str, gate: asyncio.Semaphore, questions: QuestionRule
 ) -> CaseResult:
     async with gate:
         start = time.perf_counter()
@@ -650,7 +694,7 @@ async def _arun_one(
             brief, error = await engine.abrief(article), None
         except Exception as exc:  # one failing case must not stop the eval
             brief, error = None, exc
-        return _finish(case, article, brief, error, time.perf_counter() - start)
+        return _finish(case, article, brief, error, time.perf_counter() - start, questions)
 
 
 def _read_all(cases: list[Case], articles: Articles) -> list[str | None]:
@@ -662,7 +706,8 @@ def _missing(case: Case, articles: Articles) -> CaseResult:
 
 
 async def arun_eval(
-    cases: list[Case], engine: EngineSource, articles: Articles, concurrency: int = 4
+    cases: list[Case], engine: EngineSource, articles: Articles, concurrency: int = 4,
+    questions: QuestionRule = LEXICAL_QUESTIONS,
 ) -> list[CaseResult]:
     """Brief every case's article with ``engine.abrief``, at most ``concurrency`` at once."""
     texts = _read_all(cases, articles)
@@ -674,13 +719,14 @@ async def arun_eval(
     async def one(case: Case, text: str | None) -> CaseResult:
         if text is None:
             return _missing(case, articles)
-        return await _arun_one(runner, case, text, gate)
+        return await _arun_one(runner, case, text, gate, questions)
 
     return list(await asyncio.gather(*(one(c, t) for c, t in zip(cases, texts, strict=True))))
 
 
 def run_eval(
-    cases: list[Case], engine: EngineSource, articles: Articles, concurrency: int = 1
+    cases: list[Case], engine: EngineSource, articles: Articles, concurrency: int = 1,
+    questions: QuestionRule = LEXICAL_QUESTIONS,
 ) -> list[CaseResult]:
     """Brief and score every case. ``engine`` is an engine or a function making one.
 
@@ -690,12 +736,12 @@ def run_eval(
     the engine is only made when some article was found.
     """
     if concurrency > 1:
-        return asyncio.run(arun_eval(cases, engine, articles, concurrency))
+        return asyncio.run(arun_eval(cases, engine, articles, concurrency, questions))
     texts = _read_all(cases, articles)
     if all(text is None for text in texts):
         return [_missing(case, articles) for case in cases]
     runner = _engine(engine)
     return [
-        _missing(case, articles) if text is None else _run_one(runner, case, text)
+        _missing(case, articles) if text is None else _run_one(runner, case, text, questions)
         for case, text in zip(cases, texts, strict=True)
     ]

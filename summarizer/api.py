@@ -63,8 +63,12 @@ def check_text(text: object) -> str:
 
 
 def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
+    """What only the caller's side knows: the exact input, and the price of the tokens."""
+    from summarizer.pricing import cost_usd, price_from_env
+
     brief.meta.article_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     brief.meta.article_chars = len(text)
+    brief.meta.cost_usd = cost_usd(brief.meta.usage, price_from_env())
     return brief
 
 

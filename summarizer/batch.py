@@ -26,7 +26,7 @@ from summarizer.errors import InputError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.engines import Engine
-    from summarizer.render import Price
+    from summarizer.pricing import Price
     from summarizer.schema import ArticleBrief
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm")
@@ -310,7 +310,7 @@ async def _process(item: Item, runner: Runner, options: BatchOptions) -> ItemRes
 async def _brief_item(
     item: Item, output: Path, runner: Runner, options: BatchOptions
 ) -> ItemResult:
-    from summarizer.render import cost_usd
+    from summarizer.pricing import cost_usd
 
     if item.error:
         raise InputError(item.error)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from summarizer.batch import BatchReport, ItemResult, Runner
     from summarizer.config import LLMSettings
     from summarizer.engines import Engine
-    from summarizer.render import Price
+    from summarizer.pricing import Price
 
 
 class BatchFormat(StrEnum):
@@ -76,7 +76,7 @@ def batch_command(
     from summarizer.batch import BatchOptions, check_out_dir, read_inputs, run_batch
     from summarizer.cache import BriefCache
     from summarizer.errors import SummarizerError
-    from summarizer.render import price_from_env
+    from summarizer.pricing import price_from_env
 
     console = Console(stderr=True)
     try:

@@ -124,7 +124,8 @@ def summarize(
     from summarizer.api import summarize as run
     from summarizer.errors import SummarizerError
     from summarizer.fetch import is_url, load_article
-    from summarizer.render import price_from_env, print_terminal, render_loaded
+    from summarizer.pricing import price_from_env
+    from summarizer.render import print_terminal, render_loaded
 
     to_terminal = output is None and sys.stdout.isatty()
     chosen = fmt.value if fmt else ("terminal" if to_terminal else "json")

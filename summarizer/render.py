@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.errors import ConfigError, InputError
-from summarizer.schema import ArticleBrief, Claim, Evidence, Source, Usage
+from summarizer.errors import InputError
+from summarizer.pricing import Price, cost_usd
+from summarizer.schema import ArticleBrief, Claim, Evidence, Source
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -17,48 +16,6 @@ if TYPE_CHECKING:
     from summarizer.fetch import LoadedArticle
 
 FORMATS = ("json", "markdown", "html", "terminal")
-ENV_PRICE_PROMPT = "SUMMARIZER_PRICE_PROMPT"
-ENV_PRICE_COMPLETION = "SUMMARIZER_PRICE_COMPLETION"
-
-
-# --------------------------------------------------------------------------- #
-# Cost
-# --------------------------------------------------------------------------- #
-
-
-@dataclass(frozen=True)
-class Price:
-    """US dollars per million tokens, as providers list them."""
-
-    prompt: float
-    completion: float
-
-
-def price_from_env() -> Price | None:
-    """``SUMMARIZER_PRICE_PROMPT`` / ``SUMMARIZER_PRICE_COMPLETION`` (USD per 1M tokens)."""
-    names = (ENV_PRICE_PROMPT, ENV_PRICE_COMPLETION)
-    raw = {name: os.environ.get(name, "").strip() for name in names}
-    if not any(raw.values()):
-        return None
-    values: list[float] = []
-    for name, value in raw.items():
-        try:
-            number = float(value or "0")
-        except ValueError:
-            raise ConfigError(f"{name}={value!r}: give a price in USD per million tokens") from None
-        if number < 0:
-            raise ConfigError(f"{name}={value!r}: a price cannot be negative")
-        values.append(number)
-    return Price(prompt=values[0], completion=values[1])
-
-
-def cost_usd(usage: Usage, price: Price | None) -> float | None:
-    if price is None:
-        return None
-    total = usage.prompt_tokens * price.prompt + usage.completion_tokens * price.completion
-    return round(total / 1_000_000, 6)
-
-
 def usage_line(brief: ArticleBrief, price: Price | None = None) -> str:
     meta = brief.meta
     parts = [f"engine: {meta.engine}"]

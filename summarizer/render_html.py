@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from summarizer.render import claims_by_source, source_heading, usage_line
 
 if TYPE_CHECKING:
-    from summarizer.render import Price
+    from summarizer.pricing import Price
     from summarizer.schema import ArticleBrief, Evidence
 
 PALETTE = (

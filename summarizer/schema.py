@@ -117,6 +117,12 @@ class Meta(_Strict):
         default=None, description="Hash of the prompt templates used (LLM engine)."
     )
     usage: Usage = Field(default_factory=Usage, description="Tokens summed over every attempt.")
+    cost_usd: float | None = Field(
+        default=None,
+        ge=0,
+        description="What the tokens cost in US dollars, when a price is configured "
+        "(SUMMARIZER_PRICE_PROMPT / SUMMARIZER_PRICE_COMPLETION, per million tokens).",
+    )
     attempts: int = Field(default=1, ge=0, description="Model calls made, re-asks included.")
     seconds: float = Field(default=0.0, ge=0)
     chunks: int = Field(default=1, ge=1, description="How many pieces the article was briefed in.")

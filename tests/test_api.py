@@ -92,3 +92,20 @@ def test_bad_settings_are_config_errors(
     monkeypatch.setenv(env, value)
     with pytest.raises(ConfigError, match=message):
         settings_for()
+
+
+def test_meta_carries_cost_only_when_a_price_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from summarizer.api import _stamp
+    from summarizer.schema import ArticleBrief, Meta, Usage
+
+    def brief() -> ArticleBrief:
+        usage = Usage(prompt_tokens=1_000, completion_tokens=200, total_tokens=1_200)
+        return ArticleBrief(summary="s", meta=Meta(engine="llm", usage=usage))
+
+    assert _stamp(brief(), ARTICLE).meta.cost_usd is None
+    monkeypatch.setenv("SUMMARIZER_PRICE_PROMPT", "2.5")      # USD per million tokens
+    monkeypatch.setenv("SUMMARIZER_PRICE_COMPLETION", "10")
+    # 1,000 * 2.5 / 1e6 + 200 * 10 / 1e6 = 0.0025 + 0.002
+    assert _stamp(brief(), ARTICLE).meta.cost_usd == pytest.approx(0.0045)

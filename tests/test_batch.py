@@ -32,7 +32,7 @@ from summarizer.batch import (
 from summarizer.batch_cli import batch_command
 from summarizer.cache import BriefCache, key_for
 from summarizer.errors import ConfigError, ExtractionError, InputError
-from summarizer.render import Price
+from summarizer.pricing import Price
 from summarizer.schema import ArticleBrief
 
 

@@ -10,10 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from summarizer.errors import ConfigError, InputError
+from summarizer.pricing import Price, cost_usd, price_from_env
 from summarizer.render import (
-    Price,
-    cost_usd,
-    price_from_env,
     print_terminal,
     render,
     render_loaded,

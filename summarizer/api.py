@@ -72,13 +72,6 @@ def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
     return brief
 
 
-def _prepare(
-    text: object, engine: EngineChoice, settings: LLMSettings | None, overrides: dict[str, object]
-) -> tuple[str, Engine]:
-    checked = check_text(text)
-    return checked, make_engine(engine, settings_for(settings=settings, **overrides))  # type: ignore[arg-type]
-
-
 def summarize(
     text: str,
     *,
@@ -98,9 +91,11 @@ def summarize(
     (``max_tokens``, ``timeout``, ``total_timeout``, ...). Every evidence offset
     indexes into ``text``.
     """
-    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode, **options}
-    checked, chosen = _prepare(text, engine, settings, overrides)
-    return _stamp(chosen.brief(checked), checked)
+    checked = check_text(text)
+    settings = settings_for(
+        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings, **options
+    )
+    return _stamp(make_engine(engine, settings).brief(checked), checked)
 
 
 async def asummarize(
@@ -115,6 +110,8 @@ async def asummarize(
     **options: object,
 ) -> ArticleBrief:
     """Async form of :func:`summarize`."""
-    overrides = {"model": model, "base_url": base_url, "api_key": api_key, "mode": mode, **options}
-    checked, chosen = _prepare(text, engine, settings, overrides)
-    return _stamp(await chosen.abrief(checked), checked)
+    checked = check_text(text)
+    settings = settings_for(
+        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings, **options
+    )
+    return _stamp(await make_engine(engine, settings).abrief(checked), checked)

@@ -322,7 +322,7 @@ class _Extractor:
         taken = [r for other in found for r in other.content]
         while len(pieces) < MAX_PIECES:
             after = self.next_quote(position, first=len(pieces) == len(item.content))
-            if after is None or any(_overlaps(after, r) for r in taken):
+            if after is None or any(overlaps(after, r) for r in taken):
                 break
             pieces.append(after)
             position = after[1]
@@ -563,7 +563,7 @@ class _Extractor:
         self.found.append(Attribution(cue, (content,), source, head, direct))
 
 
-def _overlaps(a: Range, b: Range) -> bool:
+def overlaps(a: Range, b: Range) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 from summarizer.cache import BriefCache, key_for, text_hash
 from summarizer.errors import InputError, SummarizerError
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 INPUT_SUFFIXES = (".txt", ".html", ".htm")
 REPORT_NAME = "_batch_report.json"
 Status = Literal["done", "cached", "skipped", "failed"]
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 # --------------------------------------------------------------------------- #
@@ -198,11 +199,8 @@ class ProcessRunner:
         )
 
     async def brief(self, text: str) -> ArticleBrief:
-        from summarizer.schema import ArticleBrief
-
         loop = asyncio.get_running_loop()
-        data = await loop.run_in_executor(self.pool, _brief_in_worker, text)
-        return ArticleBrief.model_validate_json(data)
+        return _from_json(await loop.run_in_executor(self.pool, _brief_in_worker, text))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -394,7 +392,7 @@ def _write_report(out_dir: Path, report: BatchReport) -> None:
         "seconds": round(report.seconds, 3),
         "tokens": report.tokens,
         "cost_usd": report.cost_usd,
-        "counts": {s: report.count(s) for s in ("done", "cached", "skipped", "failed")},
+        "counts": {s: report.count(s) for s in STATUSES},
         "results": [asdict(r) for r in report.results],
     }
     write_atomic(out_dir / REPORT_NAME, json.dumps(data, indent=2) + "\n")

@@ -194,12 +194,14 @@ class _progress:
 def print_summary(console: Console, report: BatchReport, price: Price | None) -> None:
     from rich.table import Table
 
+    from summarizer.batch import STATUSES
+
     table = Table(title="Batch summary")
-    for column in ("done", "cached", "skipped", "failed", "tokens", "seconds", "articles/s"):
+    for column in (*STATUSES, "tokens", "seconds", "articles/s"):
         table.add_column(column, justify="right")
     briefed = report.count("done") + report.count("cached")
     rate = briefed / report.seconds if report.seconds else 0.0
-    table.add_row(*(str(report.count(s)) for s in ("done", "cached", "skipped", "failed")),
+    table.add_row(*(str(report.count(s)) for s in STATUSES),
                   str(report.tokens), f"{report.seconds:.1f}", f"{rate:.2f}")
     console.print(table)
     if price is not None:

@@ -9,12 +9,12 @@ lower case. A line break always ends a sentence (headlines, paragraphs).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from summarizer.cache import text_hash
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -378,7 +378,7 @@ class _Merger:
             attempts=sum(p.meta.attempts for p in self.parts),
             seconds=sum(p.meta.seconds for p in self.parts),
             chunks=len(self.parts),
-            article_sha256=hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            article_sha256=text_hash(self.text),
             article_chars=len(self.text),
             warnings=list(dict.fromkeys(warnings)),
         )

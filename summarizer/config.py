@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 from summarizer.errors import ConfigError
 
@@ -19,7 +19,7 @@ ENV_NUMBERS: dict[str, tuple[str, type]] = {
     "SUMMARIZER_BUDGET": ("total_timeout", float),
     "SUMMARIZER_MAX_REASKS": ("max_reasks", int),
 }
-MODES = ("auto", "tools", "json", "json_grammar", "json_schema", "md_json")
+MODES: tuple[str, ...] = get_args(Mode)
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 

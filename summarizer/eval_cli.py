@@ -12,7 +12,7 @@ import typer
 from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
 
 if TYPE_CHECKING:
-    from summarizer.evaluation import CaseResult
+    from summarizer.evaluation import Articles, CaseResult
 
 
 class Similarity(StrEnum):
@@ -154,7 +154,7 @@ def _write(report: dict[str, Any], results: list[CaseResult], out: Path) -> str:
     return f"{json_path}, {md_path} and {out / 'briefs'}/"
 
 
-def _note_problems(results: list[CaseResult], articles: Any) -> None:
+def _note_problems(results: list[CaseResult], articles: Articles) -> None:
     missing = [r for r in results if r.status == "missing"]
     for result in missing:
         _note(f"missing: {result.id}: {result.message}")

@@ -665,15 +665,15 @@ def _error_text(error: Exception) -> str:
 
 def _finish(case: Case, article: str, brief: object, error: Exception | None,
             seconds: float, questions: QuestionRule) -> CaseResult:
+    if error is None and isinstance(brief, ArticleBrief):
+        scored = score_brief(brief, case, article, questions)
+        return CaseResult(case, "ok", None, scored, brief, seconds)
     if error is not None:
-        failed = score_brief(None, case, article, questions)
-        return CaseResult(case, "error", _error_text(error), failed, seconds=seconds)
-    if not isinstance(brief, ArticleBrief):
+        message = _error_text(error)
+    else:
         message = f"engine returned {type(brief).__name__}, not an ArticleBrief"
-        failed = score_brief(None, case, article, questions)
-        return CaseResult(case, "error", message, failed, seconds=seconds)
-    scored = score_brief(brief, case, article, questions)
-    return CaseResult(case, "ok", None, scored, brief, seconds)
+    failed = score_brief(None, case, article, questions)
+    return CaseResult(case, "error", message, failed, seconds=seconds)
 
 
 def _run_one(engine: Engine, case: Case, article: str, questions: QuestionRule) -> CaseResult:

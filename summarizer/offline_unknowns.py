@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.attribution import SPEECH_VERBS, Range, word_set
+from summarizer.attribution import SPEECH_VERBS, Range, overlaps, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -85,13 +85,9 @@ def find_unknowns(doc: Doc) -> list[FoundUnknown]:
     for token in doc:
         item = (_withheld(doc, token) or _unclear(doc, token) or _yet_to(doc, token)
                 or _nothing_given(doc, token))
-        if item is not None and not any(_overlap(item.evidence, f.evidence) for f in found):
+        if item is not None and not any(overlaps(item.evidence, f.evidence) for f in found):
             found.append(item)
     return found
-
-
-def _overlap(a: Range, b: Range) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _withheld(doc: Doc, token: Token) -> FoundUnknown | None:
@@ -216,27 +212,3 @@ def _sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def question_for(unknown: FoundUnknown) -> str:
-    """A question that the unknown leaves open, in the article's own words."""
-    rest = unknown.rest.split(",")[0].strip().rstrip(".")
-    who = _lower_article(unknown.subject or "anyone")
-    if unknown.verb == "unclear":
-        clause = rest[0].lower() + rest[1:] if rest else rest
-        return _question(f"What would settle {clause}" if clause else "What remains unclear")
-    if unknown.verb in REFUSALS or unknown.verb in ("comment", "respond", "answer"):
-        return _question(f"What does {who} have to say on this, having declined to comment")
-    if unknown.verb in ("sign", "decide", "finalize", "release", "announce", "name"):
-        return _question(f"Will {who} {unknown.verb} {rest}".strip())
-    return _question(f"What would {who} say if asked to {unknown.verb} {rest}".strip())
-
-
-def _lower_article(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    return text[0].lower() + text[1:] if first in ("The", "A", "An") else text
-
-
-def _question(text: str) -> str:
-    text = " ".join(text.split()).rstrip(" .,;:")
-    return text[0].upper() + text[1:] + "?"

@@ -189,11 +189,12 @@ class TransportPolicy:
                     "the server is in trouble; try again later"
                 )
             return EndpointError(
-                f"{url} rejected the request (HTTP {error.status_code}): {_short(error.message)}"
+                f"{url} rejected the request (HTTP {error.status_code}): {clip(error.message, 200)}"
             )
-        return EndpointError(f"request to {url} failed: {_short(str(error))}")
+        return EndpointError(f"request to {url} failed: {clip(str(error), 200)}")
 
 
-def _short(message: str, limit: int = 200) -> str:
-    line = " ".join(message.split())
-    return line if len(line) <= limit else line[: limit - 3] + "..."
+def clip(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "..." when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -56,7 +56,7 @@ from summarizer.prompts import (
     system_message,
     user_message,
 )
-from summarizer.retry import Backoff, TransportPolicy
+from summarizer.retry import Backoff, TransportPolicy, clip
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -204,11 +204,6 @@ def describe(error: BaseException) -> str:
         ]
         return clip("; ".join(problems), 200)
     return clip(str(error), 200)
-
-
-def clip(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------------- #

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from summarizer import nlp
-from summarizer.attribution import Attribution, Range, extract
+from summarizer.attribution import Attribution, Range, extract, overlaps
 from summarizer.errors import InputError
 from summarizer.offline_parties import PartyMention, collect, to_parties
 from summarizer.offline_questions import ClaimView, build_questions
@@ -240,7 +240,7 @@ def narration_claims(doc: Doc, found: list[Attribution]) -> list[RankedClaim]:
             break
         span = _trimmed(text, (sent.start_char, sent.end_char))
         words = text[span[0] : span[1]].split()
-        if not 8 <= len(words) <= 60 or any(r[0] < span[1] and span[0] < r[1] for r in covered):
+        if not 8 <= len(words) <= 60 or any(overlaps(r, span) for r in covered):
             continue
         if not sent.ents or _QUOTE_MARKS.search(sent.text) or sent.text.rstrip().endswith("?"):
             continue

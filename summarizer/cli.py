@@ -104,8 +104,8 @@ def summarize(
     ] = None,
     budget: Annotated[
         float | None,
-        typer.Option(help="Seconds all retries of one model call may take "
-                     "(env SUMMARIZER_BUDGET)."),
+        typer.Option(help="Seconds all model requests of one brief may take together, "
+                     "retries and re-asks included (env SUMMARIZER_BUDGET)."),
     ] = None,
 ) -> None:
     """Brief one article.

@@ -36,7 +36,7 @@ class LLMSettings:
     model: str | None = None
     mode: Mode = "auto"
     timeout: float = 120.0          # seconds for one HTTP request
-    total_timeout: float = 600.0    # seconds for all transport retries of one call
+    total_timeout: float = 600.0    # seconds for all requests of one brief, retries included
     max_attempts: int = 5           # transport attempts per model call
     max_reasks: int = 2             # validation re-asks after the first answer
     temperature: float = 0.0

@@ -77,7 +77,7 @@ def retry_after_seconds(headers: object, now: float | None = None) -> float | No
 
 
 class TransportPolicy:
-    """Retry one HTTP call to ``url`` within ``max_attempts`` and ``total_timeout`` seconds."""
+    """Retry one HTTP call to ``url``: at most ``max_attempts``, ending by a deadline."""
 
     def __init__(
         self,
@@ -105,15 +105,20 @@ class TransportPolicy:
             return min(asked, self.backoff.retry_after_cap)
         return float(self._jitter(state))
 
-    def _options(self) -> dict[str, object]:
+    def deadline(self) -> float:
+        """When a budget starting now runs out (``time.monotonic`` seconds)."""
+        return time.monotonic() + self.total_timeout
+
+    def _options(self, deadline: float) -> dict[str, object]:
+        left = max(deadline - time.monotonic(), 0.0)
         return {
             "retry": retry_if_exception(is_transient),
-            "stop": stop_after_attempt(self.max_attempts) | stop_before_delay(self.total_timeout),
+            "stop": stop_after_attempt(self.max_attempts) | stop_before_delay(left),
             "wait": self._wait,
             "reraise": True,
         }
 
-    def _timeout(self, deadline: float) -> float:
+    def timeout(self, deadline: float) -> float:
         """Seconds the next request may take: the request timeout, cut to the budget left."""
         return max(min(self.request_timeout, deadline - time.monotonic()), MIN_REQUEST_SECONDS)
 
@@ -121,27 +126,37 @@ class TransportPolicy:
     def _spent(deadline: float) -> bool:
         return deadline - time.monotonic() < MIN_REQUEST_SECONDS
 
-    def call(self, fn: Callable[[float], T], *, model: str | None = None) -> T:
-        """``fn(timeout)`` retried; every request ends by the budget's deadline."""
-        attempts, deadline = 0, time.monotonic() + self.total_timeout
+    def call(
+        self, fn: Callable[[float], T], *, model: str | None = None, deadline: float | None = None
+    ) -> T:
+        """``fn(timeout)`` retried; every request ends by ``deadline``.
+
+        Calls that belong to one brief share its deadline, so the budget bounds the
+        whole brief; without one, the budget starts now.
+        """
+        attempts, deadline = 0, self.deadline() if deadline is None else deadline
         try:
-            for attempt in Retrying(**self._options()):  # type: ignore[arg-type]
+            for attempt in Retrying(**self._options(deadline)):  # type: ignore[arg-type]
                 with attempt:
                     attempts += 1
-                    return fn(self._timeout(deadline))
+                    return fn(self.timeout(deadline))
         except openai.OpenAIError as error:
             raise self.explain(error, attempts, model, self._spent(deadline)) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def acall(
-        self, fn: Callable[[float], Awaitable[T]], *, model: str | None = None
+        self,
+        fn: Callable[[float], Awaitable[T]],
+        *,
+        model: str | None = None,
+        deadline: float | None = None,
     ) -> T:
-        attempts, deadline = 0, time.monotonic() + self.total_timeout
+        attempts, deadline = 0, self.deadline() if deadline is None else deadline
         try:
-            async for attempt in AsyncRetrying(**self._options()):  # type: ignore[arg-type]
+            async for attempt in AsyncRetrying(**self._options(deadline)):  # type: ignore[arg-type]
                 with attempt:
                     attempts += 1
-                    return await fn(self._timeout(deadline))
+                    return await fn(self.timeout(deadline))
         except openai.OpenAIError as error:
             raise self.explain(error, attempts, model, self._spent(deadline)) from None
         raise AssertionError("unreachable")  # pragma: no cover

@@ -294,3 +294,34 @@ def test_answer_that_is_not_an_object_is_one_line_exit_4(
     assert result.returncode == 4
     assert "gave no usable brief in 3 attempts" in line and "try another --mode" in line
     assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- #
+# One budget for the whole brief: the mode probe and every re-ask share it
+# --------------------------------------------------------------------------- #
+
+TIGHT = 0.6  # seconds over the budget: less than any one extra request here would add
+
+
+def test_reasks_share_the_brief_budget(server: ScriptedServer) -> None:
+    for _ in range(3):  # each answer takes 0.8 s and is no JSON: three would take 2.4 s
+        server.content("no JSON here", seconds=0.8)
+    engine = engine_for(server, total_timeout=1.5, max_reasks=2)
+    started = time.monotonic()
+    with pytest.raises(EndpointError, match=r"within the 1\.5s budget"):
+        engine.brief(ARTICLE)
+    assert time.monotonic() - started < 1.5 + TIGHT
+    assert len(server.completions()) == 2  # the second was cut at the deadline
+
+
+def test_mode_probe_counts_against_the_budget(silent_url: str) -> None:
+    from summarizer.config import LLMSettings
+    from summarizer.engines.llm import LLMEngine
+
+    # Auto mode with a model given probes GET /v1/models once; here it hangs too.
+    settings = LLMSettings(base_url=silent_url, model="m", timeout=30, total_timeout=2.0)
+    engine = LLMEngine(settings)
+    started = time.monotonic()
+    with pytest.raises(EndpointError, match="within the 2s budget"):
+        engine.brief(ARTICLE)
+    assert time.monotonic() - started < 2.0 + TIGHT

@@ -56,7 +56,7 @@ from summarizer.prompts import (
     system_message,
     user_message,
 )
-from summarizer.retry import Backoff, TransportPolicy, clip
+from summarizer.retry import MIN_REQUEST_SECONDS, Backoff, TransportPolicy, clip
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -526,13 +526,17 @@ class LLMEngine:
         self.model = ids[0]
         return self.model
 
-    def _probe_timeout(self) -> float:
-        return min(PROBE_TIMEOUT, self.settings.timeout, self.settings.total_timeout / 2)
+    def _probe_timeout(self, deadline: float) -> float:
+        """One try, leaving at least half of the brief's budget for the model call."""
+        left = max(deadline - time.monotonic(), MIN_REQUEST_SECONDS)
+        return min(PROBE_TIMEOUT, self.settings.timeout, left / 2)
 
-    def resolve_model(self) -> str:
+    def resolve_model(self, deadline: float | None = None) -> str:
+        deadline = self.policy.deadline() if deadline is None else deadline
         if self.model and self._detect:  # one try, no retries: a failure means plain JSON
             try:
-                self._learn_server(self.client().models.list(timeout=self._probe_timeout()).data)
+                listing = self.client().models.list(timeout=self._probe_timeout(deadline))
+                self._learn_server(listing.data)
             except openai.OpenAIError:
                 self._detect = False
         if self.model:
@@ -544,12 +548,13 @@ class LLMEngine:
             except openai.NotFoundError:
                 return []
 
-        return self._pick_model(self.policy.call(listed))
+        return self._pick_model(self.policy.call(listed, deadline=deadline))
 
-    async def aresolve_model(self) -> str:
+    async def aresolve_model(self, deadline: float | None = None) -> str:
+        deadline = self.policy.deadline() if deadline is None else deadline
         if self.model and self._detect:  # as in resolve_model
             try:
-                listing = await self.aclient().models.list(timeout=self._probe_timeout())
+                listing = await self.aclient().models.list(timeout=self._probe_timeout(deadline))
                 self._learn_server(listing.data)
             except openai.OpenAIError:
                 self._detect = False
@@ -562,7 +567,7 @@ class LLMEngine:
             except openai.NotFoundError:
                 return []
 
-        return self._pick_model(await self.policy.acall(listed))
+        return self._pick_model(await self.policy.acall(listed, deadline=deadline))
 
     # ---------------------------------------------------------------- requests
 
@@ -591,7 +596,7 @@ class LLMEngine:
     def _reask_stop(self) -> Any:
         return stop_after_attempt(1 + max(0, self.settings.max_reasks))
 
-    def _call(self, piece: Piece, model: str) -> PieceResult:
+    def _call(self, piece: Piece, model: str, deadline: float) -> PieceResult:
         checker, tally = Checker(piece.text), Tally()
         client = self.client()
 
@@ -600,6 +605,7 @@ class LLMEngine:
             return self.policy.call(
                 lambda timeout: client.chat.completions.create(**ready, timeout=timeout),
                 model=model,
+                deadline=deadline,
             )
 
         create = instructor.patch(create=transport, mode=self.mode)
@@ -612,7 +618,7 @@ class LLMEngine:
             return self._recover(error, piece, checker, tally)
         return self._result(draft, piece, checker, tally, [])
 
-    async def _acall(self, piece: Piece, model: str) -> PieceResult:
+    async def _acall(self, piece: Piece, model: str, deadline: float) -> PieceResult:
         checker, tally = Checker(piece.text), Tally()
         client = self.aclient()
 
@@ -621,6 +627,7 @@ class LLMEngine:
             return await self.policy.acall(
                 lambda timeout: client.chat.completions.create(**ready, timeout=timeout),
                 model=model,
+                deadline=deadline,
             )
 
         create = instructor.patch(create=transport, mode=self.mode)
@@ -689,26 +696,27 @@ class LLMEngine:
         return [Piece(c.text, c.start, n, len(chunks)) for n, c in enumerate(chunks, start=1)]
 
     def brief(self, text: str) -> ArticleBrief:
-        started = time.perf_counter()
-        model = self.resolve_model()
+        """Brief one article. ``settings.total_timeout`` bounds all its requests together."""
+        started, deadline = time.perf_counter(), self.policy.deadline()
+        model = self.resolve_model(deadline)
         pieces = self.pieces(text)
         if len(pieces) == 1:
-            results = [self._call(pieces[0], model)]
+            results = [self._call(pieces[0], model, deadline)]
         else:
             workers = max(1, min(self.settings.concurrency, len(pieces)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(lambda piece: self._call(piece, model), pieces))
+                results = list(pool.map(lambda piece: self._call(piece, model, deadline), pieces))
         return self._assemble(text, pieces, results, model, started)
 
     async def abrief(self, text: str) -> ArticleBrief:
-        started = time.perf_counter()
-        model = await self.aresolve_model()
+        started, deadline = time.perf_counter(), self.policy.deadline()
+        model = await self.aresolve_model(deadline)
         pieces = self.pieces(text)
         gate = asyncio.Semaphore(max(1, self.settings.concurrency))
 
         async def one(piece: Piece) -> PieceResult:
             async with gate:
-                return await self._acall(piece, model)
+                return await self._acall(piece, model, deadline)
 
         results = await asyncio.gather(*(one(piece) for piece in pieces))
         return self._assemble(text, pieces, list(results), model, started)

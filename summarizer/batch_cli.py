@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
+from summarizer.cli_options import (
+    BaseUrlOption,
+    EngineName,
+    EngineOption,
+    ModelOption,
+    ModeOption,
+    fail,
+    note,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -92,15 +100,14 @@ def batch_command(
                                    price=price, on_result=on_result)
             report = run_batch(items, runner, options)
     except SummarizerError as error:
-        typer.echo(f"summarizer: error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
+        fail(str(error), error.exit_code)
     except KeyboardInterrupt:
         typer.echo("summarizer: interrupted; finished articles are saved in "
                    f"{out}: rerun the same command to resume", err=True)
         raise typer.Exit(130) from None
     print_summary(console, report, price)
     if report.report_error:
-        typer.echo(f"summarizer: error: {report.report_error}", err=True)
+        note(f"error: {report.report_error}")
     if report.failures or report.report_error:
         raise typer.Exit(1)
 
@@ -125,8 +132,8 @@ def make_runner(
         runner.identity = llm_identity(runner.engine, settings)
         return runner, concurrency
     if choice == "auto":
-        typer.echo("summarizer: no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
-                   "using the offline engine", err=True)
+        note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
+             "using the offline engine")
     workers = processes or os.cpu_count() or 1
     identity = EngineIdentity("offline", prompt_version=f"summarizer-{__version__}")
     return ProcessRunner(offline_engine, workers, identity), workers

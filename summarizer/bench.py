@@ -12,12 +12,19 @@ from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(help="Measure engines against labelled corpora.", no_args_is_help=True)
+from summarizer.cli_options import fail
+
+app = typer.Typer(no_args_is_help=True)
 
 
 @app.callback()
 def _bench() -> None:
-    """Measure engines against labelled corpora."""
+    """Measure engines against labelled corpora.
+
+    Example:
+
+      summarizer bench polnear ../shared/polnear --split dev
+    """
 
 
 @app.command()
@@ -41,8 +48,7 @@ def polnear(
     try:
         result = run_polnear(path, split, limit)
     except SummarizerError as error:
-        typer.echo(f"summarizer: error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
+        fail(str(error), error.exit_code)
     typer.echo(report(result))
     if json_out is not None:
         json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

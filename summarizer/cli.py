@@ -9,12 +9,20 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from summarizer import __version__, batch_cli, bench, eval_cli
-from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
+from summarizer.cli_options import (
+    BaseUrlOption,
+    EngineName,
+    EngineOption,
+    ModelOption,
+    ModeOption,
+    fail,
+    note,
+)
 
 app = typer.Typer(
     name="summarizer",
@@ -31,16 +39,6 @@ class Format(StrEnum):
     markdown = "markdown"
     html = "html"
     terminal = "terminal"
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr, a non-zero exit code, no traceback."""
-    typer.echo(f"summarizer: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def note(message: str) -> None:
-    typer.echo(f"summarizer: {message}", err=True)
 
 
 def _version(value: bool) -> None:

@@ -1,9 +1,9 @@
-"""Command-line options shared by several commands (summarize, batch, eval)."""
+"""What several commands share (summarize, batch, eval, bench): options and stderr lines."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -28,3 +28,13 @@ ModeOption = Annotated[
     typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, "
                  "json_schema, md_json (env SUMMARIZER_MODE)."),
 ]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr, a non-zero exit code, no traceback."""
+    typer.echo(f"summarizer: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def note(message: str) -> None:
+    typer.echo(f"summarizer: {message}", err=True)

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli_options import BaseUrlOption, EngineName, EngineOption, ModelOption, ModeOption
+from summarizer.cli_options import (
+    BaseUrlOption,
+    EngineName,
+    EngineOption,
+    ModelOption,
+    ModeOption,
+    fail,
+    note,
+)
 
 if TYPE_CHECKING:
     from summarizer.evaluation import Articles, CaseResult
@@ -18,15 +26,6 @@ if TYPE_CHECKING:
 class Similarity(StrEnum):
     lexical = "lexical"
     embedding = "embedding"
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"summarizer: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _note(message: str) -> None:
-    typer.echo(f"summarizer: {message}", err=True)
 
 
 def eval_command(
@@ -93,7 +92,7 @@ def eval_command(
     try:
         failures = _run(**options)
     except SummarizerError as error:
-        _fail(str(error), error.exit_code)
+        fail(str(error), error.exit_code)
     for line in failures:
         typer.echo(f"summarizer: FAIL {line}", err=True)
     if failures:
@@ -135,9 +134,9 @@ def _run(**options: Any) -> list[str]:
     failures = reports.judge(report, deltas, options["tolerance"], minimums, profile)
     written = _write(report, results, options["out"])
     reports.print_tables(report, deltas, minimums)
-    _note(f"wrote {written}")
+    note(f"wrote {written}")
     for line in reports.comparability(report, old) if old else []:
-        _note(f"warning: {line}")
+        note(f"warning: {line}")
     _note_problems(results, articles)
     return failures
 
@@ -157,10 +156,10 @@ def _write(report: dict[str, Any], results: list[CaseResult], out: Path) -> str:
 def _note_problems(results: list[CaseResult], articles: Articles) -> None:
     missing = [r for r in results if r.status == "missing"]
     for result in missing:
-        _note(f"missing: {result.id}: {result.message}")
+        note(f"missing: {result.id}: {result.message}")
     if any(r.case.article.startswith("polnear:") for r in missing):
-        _note(f"PolNeAR corpus looked for in {articles.polnear_root}: "
+        note(f"PolNeAR corpus looked for in {articles.polnear_root}: "
               "give --polnear PATH or set SUMMARIZER_POLNEAR")
     for result in results:
         if result.status == "error":
-            _note(f"error: {result.id}: {result.message}")
+            note(f"error: {result.id}: {result.message}")

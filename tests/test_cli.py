@@ -114,8 +114,9 @@ def test_llm_engine_without_endpoint_says_what_to_set(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help_with_examples() -> None:
-    for command in ("summarize", "schema"):
-        result = runner.invoke(app, [command, "--help"])
+    commands = (["summarize"], ["schema"], ["eval"], ["batch"], ["bench"], ["bench", "polnear"])
+    for command in commands:
+        result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.stdout
 

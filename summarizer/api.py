@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from summarizer.config import LLMSettings
 from summarizer.engines import Engine
 from summarizer.errors import ConfigError, InputError
 from summarizer.schema import ArticleBrief
+
+if TYPE_CHECKING:
+    from summarizer.pricing import Price
 
 EngineChoice = Literal["auto", "llm", "offline"]
 
@@ -62,14 +64,23 @@ def check_text(text: object) -> str:
     return text
 
 
-def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
+def stamp(
+    brief: ArticleBrief, text: str, price: Price | None, digest: str | None = None
+) -> ArticleBrief:
     """What only the caller's side knows: the exact input, and the price of the tokens."""
-    from summarizer.pricing import cost_usd, price_from_env
+    from summarizer.cache import text_hash
+    from summarizer.pricing import cost_usd
 
-    brief.meta.article_sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    brief.meta.article_sha256 = digest or text_hash(text)
     brief.meta.article_chars = len(text)
-    brief.meta.cost_usd = cost_usd(brief.meta.usage, price_from_env())
+    brief.meta.cost_usd = cost_usd(brief.meta.usage, price)
     return brief
+
+
+def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
+    from summarizer.pricing import price_from_env
+
+    return stamp(brief, text, price_from_env())
 
 
 def summarize(

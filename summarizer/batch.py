@@ -308,7 +308,7 @@ async def _process(item: Item, runner: Runner, options: BatchOptions) -> ItemRes
 async def _brief_item(
     item: Item, output: Path, runner: Runner, options: BatchOptions
 ) -> ItemResult:
-    from summarizer.pricing import cost_usd
+    from summarizer.api import stamp
 
     if item.error:
         raise InputError(item.error)
@@ -321,14 +321,14 @@ async def _brief_item(
     key = key_for(digest, runner.identity)
     cached = options.cache.get(key) if options.cache is not None else None
     brief = _from_json(cached) if cached else await runner.brief(text)
-    _stamp(brief, text, digest)
+    stamp(brief, text, options.price, digest)
     if options.cache is not None and not cached:
         options.cache.put(key, brief.model_dump_json())
     _write_outputs(item, output, text, source, brief, options)
     if cached:
         return ItemResult(item.id, "cached", output=str(output))
-    cost = cost_usd(brief.meta.usage, options.price) or 0.0
-    return ItemResult(item.id, "done", tokens=brief.meta.usage.total_tokens, cost_usd=cost,
+    return ItemResult(item.id, "done", tokens=brief.meta.usage.total_tokens,
+                      cost_usd=brief.meta.cost_usd or 0.0,
                       output=str(output))
 
 
@@ -356,11 +356,6 @@ def _from_json(data: str) -> ArticleBrief:
     from summarizer.schema import ArticleBrief
 
     return ArticleBrief.model_validate_json(data)
-
-
-def _stamp(brief: ArticleBrief, text: str, digest: str) -> None:
-    brief.meta.article_sha256 = digest
-    brief.meta.article_chars = len(text)
 
 
 def _write_outputs(

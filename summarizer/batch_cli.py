@@ -150,7 +150,10 @@ def llm_identity(engine: Engine, settings: LLMSettings) -> object:
     """engine/model/prompt version for the cache key, whatever the engine exposes."""
     from summarizer.batch import EngineIdentity
 
-    model = getattr(engine, "model", None) or settings.model
+    # Without --model the LLM engine asks the server which model it serves; the key
+    # must name that model, or briefs of different models would share cache entries.
+    resolve = getattr(engine, "resolve_model", None)
+    model = resolve() if callable(resolve) else getattr(engine, "model", None) or settings.model
     version = getattr(engine, "prompt_version", None)
     if version is None:
         from summarizer import prompts

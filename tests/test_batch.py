@@ -261,6 +261,7 @@ def test_price_gives_cost_in_the_record_and_report(tmp_path: Path) -> None:
     record = json.loads((tmp_path / "a00.json").read_text(encoding="utf-8"))
     # 80 prompt tokens at $10/M + 20 completion tokens at $100/M
     assert record["cost_usd"] == pytest.approx(0.0028)
+    assert record["brief"]["meta"]["cost_usd"] == pytest.approx(0.0028)
     assert report.cost_usd == pytest.approx(0.0056)
 
 
@@ -441,3 +442,14 @@ def test_batch_command_bad_input_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         f"summarizer: error: {tmp_path / 'nope'}: no such file or folder"]
+
+
+def test_cache_key_names_the_model_the_server_serves(server: ScriptedServer) -> None:
+    from summarizer.batch_cli import llm_identity
+    from summarizer.config import LLMSettings
+    from summarizer.engines.llm import LLMEngine
+
+    settings = LLMSettings(base_url=server.url)  # no model given: the server's first
+    identity = llm_identity(LLMEngine(settings), settings)
+    assert identity.model == server.models[0]  # type: ignore[attr-defined]
+    assert identity.model

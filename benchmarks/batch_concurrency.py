@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # script
 from scripted_server import Reply, ScriptedServer
 
 from summarizer.api import make_engine
-from summarizer.batch import AsyncRunner, BatchOptions, Item, run_batch
+from summarizer.batch.run import AsyncRunner, BatchOptions, Item, run_batch
 from summarizer.config import LLMSettings
 
 SHARED = "The harbour authority approved the dredging plan on Tuesday."

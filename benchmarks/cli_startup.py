@@ -27,7 +27,7 @@ def main() -> None:
         subprocess.run(command, check=True, capture_output=True)
         times.append(time.perf_counter() - began)
     probe = (
-        "import sys, summarizer.cli; "
+        "import sys, summarizer.cli.app; "
         "heavy = ('openai', 'instructor', 'spacy', 'pydantic'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

@@ -83,7 +83,7 @@ def draft_from_labels(expect: dict[str, Any]) -> dict[str, Any]:
             "source_id": None if c.get("source") == THE_ARTICLE else ids.get(c.get("source")),
             "attribution": "paraphrase" if c.get("source") != THE_ARTICLE else "narration",
             "evidence": as_list(c.get("evidence")),
-        }  # fmt: skip
+        }
         for n, c in enumerate(expect.get("claims", []), start=1)
     ]
     unknowns = [
@@ -126,7 +126,7 @@ def llm_briefs() -> dict[str, Any]:
             for case_id, expect, text in all_cases:
                 server.answer(draft_from_labels(expect))
                 out[f"llm/{mode}/{case_id}"] = dump(summarize(text, mode=mode, **options))
-        seed_id, seed_expect, seed = next(c for c in all_cases if c[0].startswith("seed"))
+        _, seed_expect, seed = next(c for c in all_cases if c[0].startswith("seed"))
         draft = draft_from_labels(seed_expect)
         broken = json.loads(json.dumps(draft))
         broken["claims"][0]["evidence"] = ["a quote the article never had"]

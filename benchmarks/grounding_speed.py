@@ -17,7 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
-from summarizer.chunking import split_article
+from summarizer.engines.llm.chunking import split_article
 from summarizer.grounding import Grounder
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"

@@ -38,9 +38,9 @@ def cold_cli_seconds(runs: int) -> list[float]:
 
 
 def parse_vs_brief(texts: list[str]) -> tuple[float, float]:
-    from summarizer import nlp
-    from summarizer.bench import parse_only
-    from summarizer.engines.offline import OfflineEngine
+    from summarizer.cli.bench import parse_only
+    from summarizer.engines.offline import nlp
+    from summarizer.engines.offline.pipeline import OfflineEngine
 
     nlp.parse("Warm the pipeline up before timing it.")
     first_parse = parse_only(texts)

@@ -20,7 +20,7 @@ from typing import Any
 import instructor
 
 from summarizer.config import LLMSettings
-from summarizer.engines.llm import Brief, LLMEngine, prompt_messages, with_article
+from summarizer.engines.llm.engine import Brief, LLMEngine, prompt_messages, with_article
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"
 

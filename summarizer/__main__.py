@@ -1,3 +1,3 @@
-from summarizer.cli import main
+from summarizer.cli.app import main
 
 main()

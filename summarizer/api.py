@@ -27,10 +27,10 @@ def choose_engine(engine: EngineChoice, settings: LLMSettings) -> Literal["llm",
 def make_engine(engine: EngineChoice = "auto", settings: LLMSettings | None = None) -> Engine:
     settings = settings or LLMSettings.from_env()
     if choose_engine(engine, settings) == "offline":
-        from summarizer.engines.offline import OfflineEngine
+        from summarizer.engines.offline.pipeline import OfflineEngine
 
         return OfflineEngine()
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     return LLMEngine(settings)
 
@@ -68,7 +68,7 @@ def stamp(
     brief: ArticleBrief, text: str, price: Price | None, digest: str | None = None
 ) -> ArticleBrief:
     """What only the caller's side knows: the exact input, and the price of the tokens."""
-    from summarizer.cache import text_hash
+    from summarizer.batch.cache import text_hash
     from summarizer.pricing import cost_usd
 
     brief.meta.article_sha256 = digest or text_hash(text)

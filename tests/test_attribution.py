@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer import nlp
-from summarizer.attribution import Attribution, extract, quotations
+from summarizer.engines.offline import nlp
+from summarizer.engines.offline.attribution import Attribution, extract, quotations
 
 
 def found(text: str) -> list[Attribution]:

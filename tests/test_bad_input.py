@@ -21,7 +21,7 @@ from conftest import SEED_PATH
 from scripted_server import ScriptedServer
 from test_fetch import news_page
 
-from summarizer.text_checks import LOOKS_HTML, NOT_ENGLISH, looks_english, looks_html
+from summarizer.text import LOOKS_HTML, NOT_ENGLISH, looks_english, looks_html
 
 ENGLISH = (
     "SPRINGFIELD - The city council voted 7-2 on Tuesday to close the Elm Street bridge "
@@ -164,8 +164,8 @@ def test_5_mb_text_with_the_llm_engine_is_briefed_in_parts(server: ScriptedServe
 def test_text_longer_than_a_parse_piece_is_parsed_in_pieces_with_exact_offsets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from summarizer import nlp
-    from summarizer.engines.offline import OfflineEngine
+    from summarizer.engines.offline import nlp
+    from summarizer.engines.offline.pipeline import OfflineEngine
 
     text = "\n\n".join([ENGLISH] * 12)
     whole = nlp.parse(text)

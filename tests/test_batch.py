@@ -16,7 +16,8 @@ import typer
 from scripted_server import ScriptedServer
 from typer.testing import CliRunner
 
-from summarizer.batch import (
+from summarizer.batch.cache import BriefCache, key_for
+from summarizer.batch.run import (
     REPORT_NAME,
     AsyncRunner,
     BatchOptions,
@@ -29,8 +30,7 @@ from summarizer.batch import (
     run_batch,
     safe_name,
 )
-from summarizer.batch_cli import batch_command
-from summarizer.cache import BriefCache, key_for
+from summarizer.cli.batch import batch_command
 from summarizer.errors import ConfigError, ExtractionError, InputError
 from summarizer.pricing import Price
 from summarizer.schema import ArticleBrief
@@ -237,7 +237,7 @@ def test_cache_key_includes_model_and_prompt_version(
 
 def test_cache_survives_reopening(tmp_path: Path) -> None:
     text = "Story is told.\n"
-    from summarizer.cache import text_hash
+    from summarizer.batch.cache import text_hash
 
     key = key_for(text_hash(text), FakeEngine())
     BriefCache(tmp_path).put(key, brief_of(text).model_dump_json())
@@ -247,7 +247,7 @@ def test_cache_survives_reopening(tmp_path: Path) -> None:
 
 def test_cache_folder_defaults_and_overrides(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
-    from summarizer.cache import default_cache_dir
+    from summarizer.batch.cache import default_cache_dir
 
     monkeypatch.delenv("SUMMARIZER_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -445,9 +445,9 @@ def test_batch_command_bad_input_is_one_line(tmp_path: Path) -> None:
 
 
 def test_cache_key_names_the_model_the_server_serves(server: ScriptedServer) -> None:
-    from summarizer.batch_cli import llm_identity
+    from summarizer.cli.batch import llm_identity
     from summarizer.config import LLMSettings
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     settings = LLMSettings(base_url=server.url)  # no model given: the server's first
     identity = llm_identity(LLMEngine(settings), settings)

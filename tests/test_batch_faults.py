@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from test_llm_engine import ARTICLE
 
-from summarizer.batch import REPORT_NAME
+from summarizer.batch.run import REPORT_NAME
 from summarizer.schema import ArticleBrief
 
 
@@ -196,7 +196,7 @@ def test_two_runs_on_one_folder_at_once_both_finish_with_valid_outputs(tmp_path:
 
 
 def _open_cache(folder: str) -> str:
-    from summarizer.cache import BriefCache
+    from summarizer.batch.cache import BriefCache
 
     try:
         BriefCache(Path(folder)).close()
@@ -217,7 +217,7 @@ def test_runs_opening_one_new_cache_at_the_same_moment_all_succeed(tmp_path: Pat
 def test_a_locked_cache_loses_no_work(tmp_path: Path) -> None:
     import sqlite3
 
-    from summarizer.cache import BriefCache, CacheKey
+    from summarizer.batch.cache import BriefCache, CacheKey
 
     cache = BriefCache(tmp_path)
     cache._db.execute("PRAGMA busy_timeout=100")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.chunking import (
+from summarizer.engines.llm.chunking import (
     Chunk,
     estimate_tokens,
     merge_briefs,

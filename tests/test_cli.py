@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import __version__
-from summarizer.cli import app
-from summarizer.schema_export import schema_json
+from summarizer.cli.app import app
+from summarizer.cli.schema import schema_json
 
 runner = CliRunner()
 
@@ -124,7 +124,7 @@ def test_every_command_has_help_with_examples() -> None:
 def test_output_file_gets_ordinary_permissions(tmp_path: Path) -> None:
     import os
 
-    from summarizer.inputs import UMASK, write_atomic
+    from summarizer.inputs.files import UMASK, write_atomic
 
     target = tmp_path / "brief.json"
     write_atomic(target, "{}\n")

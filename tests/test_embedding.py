@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import embedding
-from summarizer import eval_report as reports
-from summarizer import evaluation as ev
-from summarizer.cli import app
+from summarizer.cli.app import app
 from summarizer.errors import ConfigError
+from summarizer.evaluation import embedding
+from summarizer.evaluation import report as reports
+from summarizer.evaluation import scoring as ev
 from summarizer.schema import ArticleBrief, Meta, OpenQuestion
 
 ARTICLE = "The judge set no date for the trial. The mayor did not comment.\n"

@@ -161,8 +161,8 @@ def test_timeouts_every_time_stop_at_the_budget(server: ScriptedServer) -> None:
 
 def test_server_that_never_answers_is_cut_at_the_budget_not_the_timeout(silent_url: str) -> None:
     from summarizer.config import LLMSettings
-    from summarizer.engines.llm import LLMEngine
-    from summarizer.retry import Backoff
+    from summarizer.engines.llm.engine import LLMEngine
+    from summarizer.engines.llm.transport import Backoff
 
     settings = LLMSettings(base_url=silent_url, model="m", timeout=30, total_timeout=1.0)
     engine = LLMEngine(settings, backoff=Backoff(base=0.05, maximum=0.1))
@@ -176,7 +176,7 @@ def test_server_that_never_answers_is_cut_at_the_budget_not_the_timeout(silent_u
 
 async def test_async_server_that_never_answers_is_cut_at_the_budget(silent_url: str) -> None:
     from summarizer.config import LLMSettings
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     engine = LLMEngine(LLMSettings(base_url=silent_url, model="m", timeout=30, total_timeout=1.0))
     started = time.monotonic()
@@ -316,7 +316,7 @@ def test_reasks_share_the_brief_budget(server: ScriptedServer) -> None:
 
 def test_mode_probe_counts_against_the_budget(silent_url: str) -> None:
     from summarizer.config import LLMSettings
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     # Auto mode with a model given probes GET /v1/models once; here it hangs too.
     settings = LLMSettings(base_url=silent_url, model="m", timeout=30, total_timeout=2.0)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from test_evaluation import perfect_brief
 
-from summarizer import evaluation as ev
 from summarizer.errors import InputError
+from summarizer.evaluation import scoring as ev
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "evals" / "cases"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import eval_report as reports
-from summarizer import evaluation as ev
-from summarizer.cli import app
+from summarizer.cli.app import app
 from summarizer.errors import ConfigError, ExtractionError, InputError
+from summarizer.evaluation import report as reports
+from summarizer.evaluation import scoring as ev
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -608,7 +608,7 @@ def test_command_bad_input_is_one_line(tmp_path: Path) -> None:
 
 
 def test_command_with_offline_engine(polnear: Path, tmp_path: Path) -> None:
-    pytest.importorskip("summarizer.engines.offline")
+    pytest.importorskip("summarizer.engines.offline.pipeline")
     out = tmp_path / "out"
     code, output = invoke(str(CASES), "--engine", "offline", "--out", str(out),
                           "--polnear", str(polnear))

@@ -17,7 +17,7 @@ import pytest
 from scripted_server import Recorded, ScriptedServer
 from test_llm_engine import ARTICLE, GOOD, engine_for
 
-from summarizer.engines.offline import OfflineEngine
+from summarizer.engines.offline.pipeline import OfflineEngine
 from summarizer.schema import ArticleBrief
 
 HOSTILE: dict[str, str] = {

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.render_html import to_html
+from summarizer.render.html import to_html
 from summarizer.schema import ArticleBrief
 
 pytestmark = pytest.mark.browser

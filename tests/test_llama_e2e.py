@@ -114,7 +114,7 @@ def test_cli_briefs_the_seed_article(llama_url: str) -> None:
 
 
 def test_json_mode_against_llama_cpp(llama_url: str) -> None:
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     article = SEED.read_text(encoding="utf-8")
     settings = LLMSettings(base_url=llama_url, mode="json", max_tokens=MAX_TOKENS, max_reasks=0)
@@ -127,7 +127,7 @@ def test_json_mode_against_llama_cpp(llama_url: str) -> None:
 
 
 def test_auto_mode_detects_llama_cpp(llama_url: str) -> None:
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     listed = LLMEngine(LLMSettings(base_url=llama_url, mode="auto"))
     model = listed.resolve_model()
@@ -143,7 +143,7 @@ def test_json_grammar_mode_against_llama_cpp(llama_url: str) -> None:
     schema's shape ({"title": "Brief", "type": "json"}, no summary); json_grammar
     answers with a summary and stops there, the lists being optional.
     """
-    from summarizer.engines.llm import LLMEngine
+    from summarizer.engines.llm.engine import LLMEngine
 
     article = SEED.read_text(encoding="utf-8")
     settings = LLMSettings(

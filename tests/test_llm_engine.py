@@ -18,9 +18,9 @@ from scripted_server import ScriptedServer
 from summarizer import prompts
 from summarizer.api import summarize
 from summarizer.config import DEFAULT_OPENAI_MODEL, LLMSettings
-from summarizer.engines.llm import LLMEngine, pick_mode
+from summarizer.engines.llm.engine import LLMEngine, pick_mode
+from summarizer.engines.llm.transport import Backoff, retry_after_seconds
 from summarizer.errors import ConfigError, EndpointError, ExtractionError
-from summarizer.retry import Backoff, retry_after_seconds
 from summarizer.schema import ArticleBrief
 
 FAST = Backoff(base=0.01, maximum=0.05, retry_after_cap=2.0)

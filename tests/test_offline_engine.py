@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.api import summarize
-from summarizer.engines.offline import OfflineEngine, statement_from
+from summarizer.engines.offline.pipeline import OfflineEngine, statement_from
+from summarizer.engines.offline.sources import _without_marks
 from summarizer.errors import InputError
-from summarizer.offline_sources import _without_marks
 from summarizer.schema import ArticleBrief
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"

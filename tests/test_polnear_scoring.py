@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.polnear import (
+from summarizer.evaluation.polnear import (
     Attribution,
     chars,
     dice,
@@ -151,7 +151,7 @@ def test_corpus_offsets_index_the_text_as_read() -> None:
 @pytest.mark.polnear
 @needs_corpus
 def test_offline_engine_scores_on_a_dev_slice() -> None:
-    from summarizer.bench import run_polnear
+    from summarizer.cli.bench import run_polnear
 
     result = run_polnear(CORPUS, "dev", limit=8)
     assert result["articles"] == 8
@@ -162,7 +162,7 @@ def test_offline_engine_scores_on_a_dev_slice() -> None:
 def test_bench_command_scores_a_tiny_corpus(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from summarizer.cli import app
+    from summarizer.cli.app import app
 
     text = "Miller said the budget would pass. The weather was mild on Monday."
     content = (text.index("the budget"), text.index(" pass") + len(" pass"))
@@ -187,7 +187,7 @@ def test_bench_command_scores_a_tiny_corpus(tmp_path: Path) -> None:
 def test_bench_command_on_a_missing_split_is_one_line_error(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from summarizer.cli import app
+    from summarizer.cli.app import app
 
     result = CliRunner().invoke(app, ["bench", "polnear", str(tmp_path), "--split", "dev"])
     assert result.exit_code == 2

@@ -17,8 +17,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_grounding import article_and_cut
 
-from summarizer.chunking import Chunk, merge_briefs, split_article
-from summarizer.engines.llm import Checker, ground, to_parts
+from summarizer.engines.llm.chunking import Chunk, merge_briefs, split_article
+from summarizer.engines.llm.engine import Checker, ground, to_parts
 from summarizer.grounding import Grounder
 from summarizer.schema import ArticleBrief, DraftBrief, Meta, reference_problems
 

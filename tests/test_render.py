@@ -11,7 +11,7 @@ import pytest
 
 from summarizer.errors import ConfigError, InputError
 from summarizer.pricing import Price, cost_usd, price_from_env
-from summarizer.render import (
+from summarizer.render.formats import (
     print_terminal,
     render,
     render_loaded,
@@ -19,7 +19,7 @@ from summarizer.render import (
     to_markdown,
     to_terminal,
 )
-from summarizer.render_html import SCRIPT, to_html
+from summarizer.render.html import SCRIPT, to_html
 from summarizer.schema import ArticleBrief, Usage
 
 ARTICLE = (
@@ -148,7 +148,7 @@ def test_article_json_carries_the_text_the_offsets_index_into() -> None:
 
 
 def test_json_of_a_page_carries_the_text_and_json_of_a_text_file_does_not() -> None:
-    from summarizer.fetch import LoadedArticle
+    from summarizer.inputs.web import LoadedArticle
 
     page = LoadedArticle(ARTICLE, "http://example.test/a", "url")
     record = json.loads(render_loaded(make_brief(), "json", page))

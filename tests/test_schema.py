@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from summarizer.cli.schema import schema_json
 from summarizer.schema import ArticleBrief, DraftBrief, reference_problems
-from summarizer.schema_export import schema_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,7 +93,7 @@ def test_reference_problems_checks_drafts_too() -> None:
 def test_committed_json_schema_is_current() -> None:
     committed = (ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8")
     assert committed == schema_json(), (
-        "schemas/brief.schema.json is stale: run `python -m summarizer.schema_export`"
+        "schemas/brief.schema.json is stale: run `python -m summarizer.cli.schema`"
     )
 
 

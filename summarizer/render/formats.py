@@ -13,7 +13,7 @@ from summarizer.schema import ArticleBrief, Claim, Evidence, Source
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from summarizer.fetch import LoadedArticle
+    from summarizer.inputs.web import LoadedArticle
 
 FORMATS = ("json", "markdown", "html", "terminal")
 def usage_line(brief: ArticleBrief, price: Price | None = None) -> str:
@@ -50,7 +50,7 @@ def article_record(
     price: Price | None = None,
 ) -> dict[str, object]:
     """The brief with the exact text its offsets index into (for URL, HTML and batch inputs)."""
-    from summarizer.cache import text_hash
+    from summarizer.batch.cache import text_hash
 
     article: dict[str, object] = {"source": source, "sha256": text_hash(text), "text": text}
     if item_id is not None:
@@ -232,7 +232,7 @@ def render(
     if fmt == "html":
         if article is None:
             raise InputError("the html format needs the article text")
-        from summarizer.render_html import to_html
+        from summarizer.render.html import to_html
 
         return to_html(brief, article, price=price)
     raise ValueError(f"unknown format {fmt!r}")

@@ -15,7 +15,7 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from summarizer.render import claims_by_source, source_heading, usage_line
+from summarizer.render.formats import claims_by_source, source_heading, usage_line
 
 if TYPE_CHECKING:
     from summarizer.pricing import Price

@@ -40,7 +40,7 @@ def is_url(value: str) -> bool:
 
 def load_article(path_or_url: str) -> LoadedArticle:
     """A URL, an HTML file, a text file or '-' (stdin) -> the text to brief."""
-    from summarizer.inputs import read_text
+    from summarizer.inputs.files import read_text
 
     if is_url(path_or_url):
         return LoadedArticle(fetch_article(path_or_url), path_or_url, "url")

@@ -1,6 +1,6 @@
 """The JSON Schema of the brief, as committed in schemas/.
 
-Regenerate with ``python -m summarizer.schema_export`` (or
+Regenerate with ``python -m summarizer.cli.schema`` (or
 ``summarizer schema -o schemas/brief.schema.json``); a test fails when the
 committed file is stale.
 """

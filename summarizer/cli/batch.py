@@ -1,4 +1,4 @@
-"""``summarizer batch``: the command line over ``summarizer.batch``.
+"""``summarizer batch``: the command line over ``summarizer.batch.run``.
 
 Registered in cli.py with ``app.command("batch")(batch_cli.batch_command)``.
 Heavy imports stay inside functions so ``summarizer --help`` stays fast.
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from summarizer.cli_options import (
+from summarizer.cli.options import (
     BaseUrlOption,
     EngineName,
     EngineOption,
@@ -26,7 +26,7 @@ from summarizer.cli_options import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from summarizer.batch import BatchReport, ItemResult, Runner
+    from summarizer.batch.run import BatchReport, ItemResult, Runner
     from summarizer.config import LLMSettings
     from summarizer.engines import Engine
     from summarizer.pricing import Price
@@ -81,8 +81,8 @@ def batch_command(
     """
     from rich.console import Console
 
-    from summarizer.batch import BatchOptions, check_out_dir, read_inputs, run_batch
-    from summarizer.cache import BriefCache
+    from summarizer.batch.cache import BriefCache
+    from summarizer.batch.run import BatchOptions, check_out_dir, read_inputs, run_batch
     from summarizer.errors import SummarizerError
     from summarizer.pricing import price_from_env
 
@@ -124,7 +124,7 @@ def make_runner(
     """The runner for the chosen engine, and how many articles it takes at once."""
     from summarizer import __version__
     from summarizer.api import choose_engine, make_engine, settings_for
-    from summarizer.batch import AsyncRunner, EngineIdentity, ProcessRunner
+    from summarizer.batch.run import AsyncRunner, EngineIdentity, ProcessRunner
 
     settings = settings_for(model=model, base_url=base_url, mode=mode)
     if choose_engine(choice, settings) == "llm":  # type: ignore[arg-type]
@@ -141,14 +141,14 @@ def make_runner(
 
 def offline_engine() -> Engine:
     """Module-level, so worker processes can unpickle it."""
-    from summarizer.engines.offline import OfflineEngine
+    from summarizer.engines.offline.pipeline import OfflineEngine
 
     return OfflineEngine()
 
 
 def llm_identity(engine: Engine, settings: LLMSettings) -> object:
     """engine/model/prompt version for the cache key, whatever the engine exposes."""
-    from summarizer.batch import EngineIdentity
+    from summarizer.batch.run import EngineIdentity
 
     # Without --model the LLM engine asks the server which model it serves; the key
     # must name that model, or briefs of different models would share cache entries.
@@ -204,7 +204,7 @@ class _progress:
 def print_summary(console: Console, report: BatchReport, price: Price | None) -> None:
     from rich.table import Table
 
-    from summarizer.batch import STATUSES
+    from summarizer.batch.run import STATUSES
 
     table = Table(title="Batch summary")
     for column in (*STATUSES, "tokens", "seconds", "articles/s"):

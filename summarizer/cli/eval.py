@@ -1,5 +1,5 @@
 """The ``summarizer eval`` command. Imports stay light: the work happens in
-``summarizer.evaluation`` and ``summarizer.eval_report``, imported when it runs."""
+``summarizer.evaluation.scoring`` and ``summarizer.evaluation.report``, imported when it runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli_options import (
+from summarizer.cli.options import (
     BaseUrlOption,
     EngineName,
     EngineOption,
@@ -20,7 +20,7 @@ from summarizer.cli_options import (
 )
 
 if TYPE_CHECKING:
-    from summarizer.evaluation import Articles, CaseResult
+    from summarizer.evaluation.scoring import Articles, CaseResult
 
 
 class Similarity(StrEnum):
@@ -100,9 +100,9 @@ def eval_command(
 
 
 def _run(**options: Any) -> list[str]:
-    from summarizer import eval_report as reports
-    from summarizer import evaluation as ev
     from summarizer.api import choose_engine, make_engine, settings_for
+    from summarizer.evaluation import report as reports
+    from summarizer.evaluation import scoring as ev
 
     cases_dir: Path = options["cases_dir"]
     cases = ev.load_cases(cases_dir, options["case"] or ())
@@ -142,8 +142,8 @@ def _run(**options: Any) -> list[str]:
 
 
 def _write(report: dict[str, Any], results: list[CaseResult], out: Path) -> str:
-    from summarizer.eval_report import write_reports
-    from summarizer.inputs import write_atomic
+    from summarizer.evaluation.report import write_reports
+    from summarizer.inputs.files import write_atomic
 
     json_path, md_path = write_reports(report, out)
     for result in results:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from summarizer.attribution import word_set
+from summarizer.engines.offline.attribution import word_set
 from summarizer.schema import Party, PartyKind
 
 if TYPE_CHECKING:

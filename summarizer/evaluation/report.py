@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.errors import ConfigError, InputError
-from summarizer.evaluation import (
+from summarizer.evaluation.scoring import (
     LEXICAL_QUESTIONS,
     METRICS,
     QUESTION_THRESHOLD,
@@ -408,7 +408,7 @@ def print_tables(
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
-    from summarizer.inputs import write_atomic
+    from summarizer.inputs.files import write_atomic
 
     json_path, md_path = out_dir / "report.json", out_dir / "report.md"
     write_atomic(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from summarizer.cli_options import fail
+from summarizer.cli.options import fail
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -56,9 +56,10 @@ def polnear(
 
 def run_polnear(path: Path, split: str | None = None, limit: int | None = None) -> dict[str, Any]:
     """Brief every article of the split, score the attributions, time parse vs brief."""
-    from summarizer import nlp, polnear
-    from summarizer.engines.offline import OfflineEngine
+    from summarizer.engines.offline import nlp
+    from summarizer.engines.offline.pipeline import OfflineEngine
     from summarizer.errors import InputError
+    from summarizer.evaluation import polnear
 
     directory = polnear.split_dir(path, split)
     articles = polnear.read_split(directory, limit)
@@ -86,7 +87,7 @@ def run_polnear(path: Path, split: str | None = None, limit: int | None = None) 
 
 def parse_only(texts: list[str]) -> float:
     """Seconds for the spaCy parse alone, batched as the engine batches it."""
-    from summarizer import nlp
+    from summarizer.engines.offline import nlp
 
     started = time.perf_counter()
     for _ in nlp.parse_many(texts):

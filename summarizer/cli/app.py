@@ -13,8 +13,11 @@ from typing import Annotated
 
 import typer
 
-from summarizer import __version__, batch_cli, bench, eval_cli
-from summarizer.cli_options import (
+from summarizer import __version__
+from summarizer.cli import batch as batch_cli
+from summarizer.cli import bench
+from summarizer.cli import eval as eval_cli
+from summarizer.cli.options import (
     BaseUrlOption,
     EngineName,
     EngineOption,
@@ -70,7 +73,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from summarizer.inputs import write_atomic
+    from summarizer.inputs.files import write_atomic
 
     write_atomic(output, text)
 
@@ -121,15 +124,15 @@ def summarize(
     from summarizer.api import choose_engine, settings_for
     from summarizer.api import summarize as run
     from summarizer.errors import SummarizerError
-    from summarizer.fetch import is_url, load_article
+    from summarizer.inputs.web import is_url, load_article
     from summarizer.pricing import price_from_env
-    from summarizer.render import print_terminal, render_loaded
+    from summarizer.render.formats import print_terminal, render_loaded
 
     to_terminal = output is None and sys.stdout.isatty()
     chosen = fmt.value if fmt else ("terminal" if to_terminal else "json")
     try:
         if output is not None and not is_url(path):
-            from summarizer.inputs import check_output_path
+            from summarizer.inputs.files import check_output_path
 
             check_output_path(output, path)
         loaded = load_article(path)
@@ -164,7 +167,7 @@ def schema(
 
       summarizer schema --output schemas/brief.schema.json
     """
-    from summarizer.schema_export import schema_json
+    from summarizer.cli.schema import schema_json
 
     write_output(schema_json(), output)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from summarizer.cache import text_hash
+from summarizer.batch.cache import text_hash
 from summarizer.schema import (
     ArticleBrief,
     Claim,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
-from summarizer.cache import BriefCache, key_for, text_hash
+from summarizer.batch.cache import BriefCache, key_for, text_hash
 from summarizer.errors import InputError, SummarizerError
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _folder_items(folder: Path) -> list[Item]:
 
 
 def _jsonl_items(path: Path) -> list[Item]:
-    from summarizer.inputs import read_text
+    from summarizer.inputs.files import read_text
 
     items: list[Item] = []
     seen: set[str] = set()
@@ -334,7 +334,7 @@ async def _brief_item(
 
 def _load(item: Item) -> tuple[str, str]:
     from summarizer.api import check_text
-    from summarizer.fetch import load_article
+    from summarizer.inputs.web import load_article
 
     if item.text is not None:
         return check_text(item.text), "inline"
@@ -366,8 +366,8 @@ def _write_outputs(
     brief: ArticleBrief,
     options: BatchOptions,
 ) -> None:
-    from summarizer.inputs import write_atomic
-    from summarizer.render import article_record, render
+    from summarizer.inputs.files import write_atomic
+    from summarizer.render.formats import article_record, render
 
     record = article_record(brief, text, source, item_id=item.id, price=options.price)
     suffixes = {"markdown": ".md", "html": ".html"}
@@ -381,7 +381,7 @@ def _write_outputs(
 def _write_report(out_dir: Path, report: BatchReport) -> None:
     from dataclasses import asdict
 
-    from summarizer.inputs import write_atomic
+    from summarizer.inputs.files import write_atomic
 
     data = {
         "seconds": round(report.seconds, 3),

@@ -13,7 +13,7 @@ One model call per article piece:
   grammar built from the schema (``json_grammar``) when ``GET /v1/models``
   shows a llama.cpp server. That listing is read anyway when no model is
   given; when one is, it is probed once, and a failed probe means plain JSON;
-* transport failures are retried underneath by ``summarizer.retry`` and never
+* transport failures are retried underneath by ``summarizer.engines.llm.transport`` and never
   cost a re-ask;
 * quotes become evidence with offsets from ``Grounder`` only; what cannot be
   grounded or resolved is dropped with a warning (also when salvaging the last
@@ -46,6 +46,7 @@ from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt
 
 from summarizer.config import DEFAULT_OPENAI_MODEL, LLMSettings
+from summarizer.engines.llm.transport import MIN_REQUEST_SECONDS, Backoff, TransportPolicy, clip
 from summarizer.errors import ConfigError, ExtractionError, SummarizerError
 from summarizer.grounding import Grounder
 from summarizer.prompts import (
@@ -56,7 +57,6 @@ from summarizer.prompts import (
     system_message,
     user_message,
 )
-from summarizer.retry import MIN_REQUEST_SECONDS, Backoff, TransportPolicy, clip
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -75,7 +75,7 @@ from summarizer.schema import (
     Usage,
     reference_problems,
 )
-from summarizer.text_checks import text_warnings
+from summarizer.text import text_warnings
 
 # instructor logs each failed attempt at ERROR; we report failures ourselves.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -493,7 +493,7 @@ class LLMEngine:
             "base_url": self.url,
             "api_key": self.settings.api_key or DUMMY_KEY,
             "timeout": self.settings.timeout,
-            "max_retries": 0,  # transport retries are ours (summarizer.retry)
+            "max_retries": 0,  # transport retries are ours (summarizer.engines.llm.transport)
         }
 
     def client(self) -> openai.OpenAI:
@@ -684,7 +684,7 @@ class LLMEngine:
         Tokens are estimated as characters / 4 (``chunking.estimate_tokens``): close
         enough for English with BPE tokenizers, and it needs no tokenizer.
         """
-        from summarizer.chunking import estimate_tokens, split_article
+        from summarizer.engines.llm.chunking import estimate_tokens, split_article
 
         if estimate_tokens(text) <= self.settings.chunk_tokens:
             return [Piece(text, 0, 1, 1)]
@@ -728,7 +728,7 @@ class LLMEngine:
         if len(briefs) == 1:
             brief = briefs[0]
         else:
-            from summarizer.chunking import merge_briefs
+            from summarizer.engines.llm.chunking import merge_briefs
 
             brief = merge_briefs(text, briefs)
         brief.meta.chunks = len(pieces)

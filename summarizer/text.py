@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.attribution import word_set
+from summarizer.engines.offline.attribution import word_set
 
 # Common English function words: news prose in English is about a third these.
 _ENGLISH = word_set(

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer import nlp
-from summarizer.attribution import Attribution, Range, extract, overlaps
+from summarizer.engines.offline import nlp
+from summarizer.engines.offline.attribution import Attribution, Range, extract, overlaps
+from summarizer.engines.offline.parties import PartyMention, collect, to_parties
+from summarizer.engines.offline.questions import ClaimView, build_questions
+from summarizer.engines.offline.sources import SourceDraft, SourceTable, resolve, to_sources
+from summarizer.engines.offline.unknowns import FoundUnknown, find_unknowns
 from summarizer.errors import InputError
-from summarizer.offline_parties import PartyMention, collect, to_parties
-from summarizer.offline_questions import ClaimView, build_questions
-from summarizer.offline_sources import SourceDraft, SourceTable, resolve, to_sources
-from summarizer.offline_unknowns import FoundUnknown, find_unknowns
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -30,7 +30,7 @@ from summarizer.schema import (
     Source,
     Unknown,
 )
-from summarizer.text_checks import text_warnings
+from summarizer.text import text_warnings
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

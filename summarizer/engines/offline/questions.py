@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.attribution import source_tokens, word_set
-from summarizer.offline_parties import PartyMention
-from summarizer.offline_sources import ANONYMOUS_HEADS
-from summarizer.offline_unknowns import REFUSALS, FoundUnknown
+from summarizer.engines.offline.attribution import source_tokens, word_set
+from summarizer.engines.offline.parties import PartyMention
+from summarizer.engines.offline.sources import ANONYMOUS_HEADS
+from summarizer.engines.offline.unknowns import REFUSALS, FoundUnknown
 from summarizer.schema import Claim, OpenQuestion, Party, Source
 
 if TYPE_CHECKING:

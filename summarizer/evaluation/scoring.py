@@ -230,7 +230,7 @@ class Articles:
 
     def read(self, ref: str) -> str | None:
         """The article text, or None when the file is not there."""
-        from summarizer.inputs import read_text
+        from summarizer.inputs.files import read_text
 
         path = self.path(ref)
         return read_text(str(path)) if path.is_file() else None
@@ -329,7 +329,7 @@ def question_rule(name: str) -> QuestionRule:
         return LEXICAL_QUESTIONS
     if name != "embedding":
         raise ConfigError(f"unknown similarity {name!r}: use {' or '.join(SIMILARITIES)}")
-    from summarizer.embedding import cosine_matrix, load_model
+    from summarizer.evaluation.embedding import cosine_matrix, load_model
 
     load_model()
     return QuestionRule("embedding", EMBED_QUESTION_THRESHOLD, cosine_matrix)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from summarizer.attribution import Attribution, Range, word_set
-from summarizer.offline_parties import PartyMention, clean_name, party_at
+from summarizer.engines.offline.attribution import Attribution, Range, word_set
+from summarizer.engines.offline.parties import PartyMention, clean_name, party_at
 from summarizer.schema import Evidence, Source
 
 if TYPE_CHECKING:

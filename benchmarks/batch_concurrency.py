@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # script
 
 from scripted_server import Reply, ScriptedServer
 
-from summarizer.api import make_engine
 from summarizer.batch.run import AsyncRunner, BatchOptions, Item, run_batch
 from summarizer.config import LLMSettings
+from summarizer.engines import create
 
 SHARED = "The harbour authority approved the dredging plan on Tuesday."
 
@@ -57,7 +57,7 @@ def one_run(server: SlowServer, articles: int, concurrency: int) -> tuple[float,
     items = [Item(id=f"a{k:03d}", text=f"Report {k}. {SHARED} Detail {k}.\n")
              for k in range(articles)]
     with tempfile.TemporaryDirectory() as out:
-        runner = AsyncRunner(make_engine("llm", settings))
+        runner = AsyncRunner(create("llm", settings))
         started = time.perf_counter()
         report = run_batch(items, runner, BatchOptions(out_dir=Path(out), concurrency=concurrency))
         seconds = time.perf_counter() - started

@@ -17,8 +17,8 @@ import statistics
 import time
 from pathlib import Path
 
-from summarizer.engines.llm.chunking import split_article
 from summarizer.grounding import Grounder
+from summarizer.text import split_article
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"
 

@@ -1,38 +1,16 @@
-"""The public library API. The CLI calls exactly these functions."""
+"""The public library API: ``summarize`` and ``asummarize``. The CLI calls exactly these."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from summarizer.config import LLMSettings
-from summarizer.engines import Engine
-from summarizer.errors import ConfigError, InputError
-from summarizer.schema import ArticleBrief
+from summarizer.config import EngineChoice, LLMSettings
+from summarizer.engines import create, run_sync
+from summarizer.errors import InputError
 
 if TYPE_CHECKING:
     from summarizer.pricing import Price
-
-EngineChoice = Literal["auto", "llm", "offline"]
-
-
-def choose_engine(engine: EngineChoice, settings: LLMSettings) -> Literal["llm", "offline"]:
-    """``auto`` is the LLM engine when an endpoint is configured, else the offline one."""
-    if engine == "auto":
-        return "llm" if settings.configured else "offline"
-    if engine in ("llm", "offline"):
-        return engine
-    raise ConfigError(f"unknown engine {engine!r}: use auto, llm or offline")
-
-
-def make_engine(engine: EngineChoice = "auto", settings: LLMSettings | None = None) -> Engine:
-    settings = settings or LLMSettings.from_env()
-    if choose_engine(engine, settings) == "offline":
-        from summarizer.engines.offline.pipeline import OfflineEngine
-
-        return OfflineEngine()
-    from summarizer.engines.llm.engine import LLMEngine
-
-    return LLMEngine(settings)
+    from summarizer.schema import ArticleBrief
 
 
 def settings_for(
@@ -55,6 +33,7 @@ def settings_for(
 
 
 def check_text(text: object) -> str:
+    """``text`` as a plain ``str``, or an ``InputError`` saying why it cannot be briefed."""
     if not isinstance(text, str):
         raise InputError(f"article must be text (str), not {type(text).__name__}")
     if not text.strip():
@@ -68,8 +47,8 @@ def stamp(
     brief: ArticleBrief, text: str, price: Price | None, digest: str | None = None
 ) -> ArticleBrief:
     """What only the caller's side knows: the exact input, and the price of the tokens."""
-    from summarizer.batch.cache import text_hash
     from summarizer.pricing import cost_usd
+    from summarizer.text import text_hash
 
     brief.meta.article_sha256 = digest or text_hash(text)
     brief.meta.article_chars = len(text)
@@ -77,16 +56,10 @@ def stamp(
     return brief
 
 
-def _stamp(brief: ArticleBrief, text: str) -> ArticleBrief:
-    from summarizer.pricing import price_from_env
-
-    return stamp(brief, text, price_from_env())
-
-
-def summarize(
+async def asummarize(
     text: str,
     *,
-    engine: EngineChoice = "auto",
+    engine: EngineChoice | str = EngineChoice.auto,
     model: str | None = None,
     base_url: str | None = None,
     api_key: str | None = None,
@@ -100,19 +73,23 @@ def summarize(
     (``base_url``/``api_key`` or ``OPENAI_BASE_URL``/``OPENAI_API_KEY``) and the
     offline engine otherwise. ``options`` are further ``LLMSettings`` fields
     (``max_tokens``, ``timeout``, ``total_timeout``, ...). Every evidence offset
-    indexes into ``text``.
+    indexes into ``text``. Errors are ``SummarizerError`` subclasses with a
+    one-line message.
     """
+    from summarizer.pricing import price_from_env
+
     checked = check_text(text)
     settings = settings_for(
         model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings, **options
     )
-    return _stamp(make_engine(engine, settings).brief(checked), checked)
+    brief = await create(engine, settings).abrief(checked)
+    return stamp(brief, checked, price_from_env())
 
 
-async def asummarize(
+def summarize(
     text: str,
     *,
-    engine: EngineChoice = "auto",
+    engine: EngineChoice | str = EngineChoice.auto,
     model: str | None = None,
     base_url: str | None = None,
     api_key: str | None = None,
@@ -120,9 +97,8 @@ async def asummarize(
     settings: LLMSettings | None = None,
     **options: object,
 ) -> ArticleBrief:
-    """Async form of :func:`summarize`."""
-    checked = check_text(text)
-    settings = settings_for(
-        model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings, **options
-    )
-    return _stamp(await make_engine(engine, settings).abrief(checked), checked)
+    """Blocking form of :func:`asummarize`, with the same arguments."""
+    return run_sync(
+        asummarize(text, engine=engine, model=model, base_url=base_url, api_key=api_key,
+                   mode=mode, settings=settings, **options)
+    )  # fmt: skip

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Literal, get_args
 
 from summarizer.errors import ConfigError
+
+
+class EngineChoice(StrEnum):
+    """Which engine to run: ``auto`` is llm when an endpoint is configured, else offline."""
+
+    auto = "auto"
+    llm = "llm"
+    offline = "offline"
+
 
 Mode = Literal["auto", "tools", "json", "json_grammar", "json_schema", "md_json"]
 

@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from summarizer.spans import CharInterval
+
 PartyKind = Literal["person", "organization", "government", "country", "group", "media", "other"]
 AttributionKind = Literal["direct_quote", "paraphrase", "narration"]
 EngineName = Literal["llm", "offline"]
@@ -48,6 +50,18 @@ class Evidence(_Strict):
         if len(self.text) != self.end - self.start:
             raise ValueError("evidence text length must equal end - start")
         return self
+
+    @property
+    def interval(self) -> CharInterval:
+        return CharInterval(self.start, self.end)
+
+    @classmethod
+    def at(cls, article: str, interval: CharInterval) -> Evidence:
+        """The evidence for ``interval`` of ``article``: grounded by construction."""
+        return cls(text=interval.of(article), start=interval.start, end=interval.end)
+
+    def grounded_in(self, article: str) -> bool:
+        return self.interval.holds(article, self.text)
 
 
 class Party(_Strict):
@@ -158,7 +172,7 @@ class ArticleBrief(_Strict):
 
     def ungrounded(self, article: str) -> list[Evidence]:
         """Evidence whose text is not the article's text at its offsets."""
-        return [e for e in self.evidence_items() if article[e.start : e.end] != e.text]
+        return [e for e in self.evidence_items() if not e.grounded_in(article)]
 
 
 def reference_problems(brief: ArticleBrief | DraftBrief) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import summarizer
-from summarizer.api import choose_engine, settings_for
+from summarizer.api import settings_for
 from summarizer.config import LLMSettings
+from summarizer.engines import select
 from summarizer.errors import ConfigError, InputError
 
 ARTICLE = (
@@ -58,12 +59,12 @@ def test_non_text_is_an_input_error() -> None:
 
 
 def test_engine_choice() -> None:
-    assert choose_engine("auto", LLMSettings()) == "offline"
-    assert choose_engine("auto", LLMSettings(base_url="http://127.0.0.1:1/v1")) == "llm"
-    assert choose_engine("auto", LLMSettings(api_key="sk-x")) == "llm"
-    assert choose_engine("offline", LLMSettings(api_key="sk-x")) == "offline"
+    assert select("auto", LLMSettings()) == "offline"
+    assert select("auto", LLMSettings(base_url="http://127.0.0.1:1/v1")) == "llm"
+    assert select("auto", LLMSettings(api_key="sk-x")) == "llm"
+    assert select("offline", LLMSettings(api_key="sk-x")) == "offline"
     with pytest.raises(ConfigError):
-        choose_engine("gpt", LLMSettings())  # type: ignore[arg-type]
+        select("gpt", LLMSettings())  # type: ignore[arg-type]
 
 
 def test_settings_come_from_arguments_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,15 +98,16 @@ def test_bad_settings_are_config_errors(
 def test_meta_carries_cost_only_when_a_price_is_configured(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from summarizer.api import _stamp
+    from summarizer.api import stamp
+    from summarizer.pricing import price_from_env
     from summarizer.schema import ArticleBrief, Meta, Usage
 
     def brief() -> ArticleBrief:
         usage = Usage(prompt_tokens=1_000, completion_tokens=200, total_tokens=1_200)
         return ArticleBrief(summary="s", meta=Meta(engine="llm", usage=usage))
 
-    assert _stamp(brief(), ARTICLE).meta.cost_usd is None
+    assert stamp(brief(), ARTICLE, price_from_env()).meta.cost_usd is None
     monkeypatch.setenv("SUMMARIZER_PRICE_PROMPT", "2.5")      # USD per million tokens
     monkeypatch.setenv("SUMMARIZER_PRICE_COMPLETION", "10")
     # 1,000 * 2.5 / 1e6 + 200 * 10 / 1e6 = 0.0025 + 0.002
-    assert _stamp(brief(), ARTICLE).meta.cost_usd == pytest.approx(0.0045)
+    assert stamp(brief(), ARTICLE, price_from_env()).meta.cost_usd == pytest.approx(0.0045)

@@ -237,7 +237,7 @@ def test_cache_key_includes_model_and_prompt_version(
 
 def test_cache_survives_reopening(tmp_path: Path) -> None:
     text = "Story is told.\n"
-    from summarizer.batch.cache import text_hash
+    from summarizer.text import text_hash
 
     key = key_for(text_hash(text), FakeEngine())
     BriefCache(tmp_path).put(key, brief_of(text).model_dump_json())

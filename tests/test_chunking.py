@@ -10,13 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.engines.llm.chunking import (
-    Chunk,
-    estimate_tokens,
-    merge_briefs,
-    sentence_starts,
-    split_article,
-)
+from summarizer.engines.llm.merge import merge_briefs
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -29,6 +23,7 @@ from summarizer.schema import (
     Usage,
     reference_problems,
 )
+from summarizer.text import Chunk, estimate_tokens, sentence_starts, split_article
 
 SEED = (Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt").read_text(
     encoding="utf-8"

@@ -265,9 +265,9 @@ class QuestionEngine:
 def test_eval_command_scores_and_records_embedding_similarity(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import summarizer.api
+    import summarizer.engines
 
-    monkeypatch.setattr(summarizer.api, "make_engine", lambda *a, **k: QuestionEngine())
+    monkeypatch.setattr(summarizer.engines, "create", lambda *a, **k: QuestionEngine())
     cases = Path(__file__).parent / "data" / "eval" / "cases"
     args = ["eval", str(cases), "--engine", "offline", "--case", "mini-council-vote"]
     reports_by = {}

@@ -511,9 +511,9 @@ runner = CliRunner()
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    import summarizer.api
+    import summarizer.engines
 
-    monkeypatch.setattr(summarizer.api, "make_engine", lambda *a, **k: FakeEngine())
+    monkeypatch.setattr(summarizer.engines, "create", lambda *a, **k: FakeEngine())
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -549,9 +549,9 @@ def fails(output: str) -> list[str]:
 def test_command_check_fails_one_line_per_metric(
     polnear: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import summarizer.api
+    import summarizer.engines
 
-    monkeypatch.setattr(summarizer.api, "make_engine", lambda *a, **k: PartyDroppingEngine())
+    monkeypatch.setattr(summarizer.engines, "create", lambda *a, **k: PartyDroppingEngine())
     limits = tmp_path / "t.yaml"
     limits.write_text("offline: {validity: 1.0}\nhard: {validity: 1.0, parties.recall: 0.7}\n")
     common = [str(CASES), "--engine", "offline", "--out", str(tmp_path / "o"), "--check",
@@ -577,15 +577,15 @@ def test_command_check_fails_one_line_per_metric(
 def test_command_baseline_regression(
     polnear: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import summarizer.api
+    import summarizer.engines
 
     common = [str(CASES), "--engine", "offline", "--polnear", str(polnear)]
-    monkeypatch.setattr(summarizer.api, "make_engine", lambda *a, **k: FakeEngine())
+    monkeypatch.setattr(summarizer.engines, "create", lambda *a, **k: FakeEngine())
     assert invoke(*common, "--out", str(tmp_path / "old"))[0] == 0
     baseline = str(tmp_path / "old" / "report.json")
     code, output = invoke(*common, "--out", str(tmp_path / "same"), "--baseline", baseline)
     assert (code, fails(output)) == (0, [])
-    monkeypatch.setattr(summarizer.api, "make_engine", lambda *a, **k: PartyDroppingEngine())
+    monkeypatch.setattr(summarizer.engines, "create", lambda *a, **k: PartyDroppingEngine())
     code, output = invoke(*common, "--out", str(tmp_path / "new"), "--baseline", baseline)
     assert code == 1
     assert fails(output) == [

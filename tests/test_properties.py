@@ -17,10 +17,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_grounding import article_and_cut
 
-from summarizer.engines.llm.chunking import Chunk, merge_briefs, split_article
 from summarizer.engines.llm.engine import Checker, ground, to_parts
+from summarizer.engines.llm.merge import merge_briefs
 from summarizer.grounding import Grounder
 from summarizer.schema import ArticleBrief, DraftBrief, Meta, reference_problems
+from summarizer.text import Chunk, split_article
 
 WORDS = ["the", "mayor", "said", "bridge", "council", "vote", "İstanbul", "Straße", "2024",
          "it's", "no", "repairs", "cost"]  # fmt: skip

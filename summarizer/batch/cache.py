@@ -8,7 +8,6 @@ engine, model and prompt version. Location: ``--cache-dir``, else
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -27,9 +26,6 @@ def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "summarizer"
 
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
-from summarizer.batch.cache import BriefCache, key_for, text_hash
+from summarizer.batch.cache import BriefCache, key_for
 from summarizer.errors import InputError, SummarizerError
+from summarizer.text import text_hash
 
 if TYPE_CHECKING:
     from summarizer.engines import Engine

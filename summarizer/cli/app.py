@@ -121,8 +121,9 @@ def summarize(
 
       OPENAI_BASE_URL=http://localhost:8080/v1 summarizer summarize article.txt --engine llm
     """
-    from summarizer.api import choose_engine, settings_for
+    from summarizer.api import settings_for
     from summarizer.api import summarize as run
+    from summarizer.engines import select
     from summarizer.errors import SummarizerError
     from summarizer.inputs.web import is_url, load_article
     from summarizer.pricing import price_from_env
@@ -141,7 +142,7 @@ def summarize(
             max_tokens=max_tokens, timeout=timeout, total_timeout=budget,
         )
         brief = run(loaded.text, engine=engine.value, settings=settings)
-        if engine == EngineName.auto and choose_engine("auto", settings) == "offline":
+        if engine == EngineName.auto and select("auto", settings) == "offline":
             note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
                  "used the offline engine")
         price = price_from_env()

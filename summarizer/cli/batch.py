@@ -123,12 +123,13 @@ def make_runner(
 ) -> tuple[Runner, int]:
     """The runner for the chosen engine, and how many articles it takes at once."""
     from summarizer import __version__
-    from summarizer.api import choose_engine, make_engine, settings_for
+    from summarizer.api import settings_for
     from summarizer.batch.run import AsyncRunner, EngineIdentity, ProcessRunner
+    from summarizer.engines import create, select
 
     settings = settings_for(model=model, base_url=base_url, mode=mode)
-    if choose_engine(choice, settings) == "llm":  # type: ignore[arg-type]
-        runner = AsyncRunner(make_engine("llm", settings))
+    if select(choice, settings) == "llm":
+        runner = AsyncRunner(create("llm", settings))
         runner.identity = llm_identity(runner.engine, settings)
         return runner, concurrency
     if choice == "auto":

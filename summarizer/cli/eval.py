@@ -100,7 +100,8 @@ def eval_command(
 
 
 def _run(**options: Any) -> list[str]:
-    from summarizer.api import choose_engine, make_engine, settings_for
+    from summarizer.api import settings_for
+    from summarizer.engines import create, select
     from summarizer.evaluation import report as reports
     from summarizer.evaluation import scoring as ev
 
@@ -109,7 +110,7 @@ def _run(**options: Any) -> list[str]:
     settings = settings_for(
         model=options["model"], base_url=options["base_url"], mode=options["mode"]
     )
-    name = choose_engine(options["engine"].value, settings)
+    name = select(options["engine"].value, settings)
     profile = options["profile"] or name
     minimums = None
     if options["check"]:
@@ -121,7 +122,7 @@ def _run(**options: Any) -> list[str]:
     articles = ev.Articles.default(cases_dir, options["polnear"])
     concurrency = options["concurrency"] or (4 if name == "llm" else 1)
     results = ev.run_eval(
-        cases, lambda: make_engine(name, settings), articles, concurrency, questions
+        cases, lambda: create(name, settings), articles, concurrency, questions
     )
 
     model = next((r.brief.meta.model for r in results if r.brief and r.brief.meta.model), None)

@@ -50,7 +50,7 @@ def article_record(
     price: Price | None = None,
 ) -> dict[str, object]:
     """The brief with the exact text its offsets index into (for URL, HTML and batch inputs)."""
-    from summarizer.batch.cache import text_hash
+    from summarizer.text import text_hash
 
     article: dict[str, object] = {"source": source, "sha256": text_hash(text), "text": text}
     if item_id is not None:

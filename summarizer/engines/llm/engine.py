@@ -46,7 +46,8 @@ from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt
 
 from summarizer.config import DEFAULT_OPENAI_MODEL, LLMSettings
-from summarizer.engines.llm.transport import MIN_REQUEST_SECONDS, Backoff, TransportPolicy, clip
+from summarizer.engines import Engine, EngineIdentity
+from summarizer.engines.llm.transport import MIN_REQUEST_SECONDS, Backoff, TransportPolicy
 from summarizer.errors import ConfigError, ExtractionError, SummarizerError
 from summarizer.grounding import Grounder
 from summarizer.prompts import (
@@ -75,7 +76,7 @@ from summarizer.schema import (
     Usage,
     reference_problems,
 )
-from summarizer.text import text_warnings
+from summarizer.text import clip, text_warnings
 
 # instructor logs each failed attempt at ERROR; we report failures ourselves.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -461,12 +462,15 @@ def with_article(kwargs: dict[str, Any], article: str) -> dict[str, Any]:
     return {**kwargs, "messages": messages}
 
 
-class LLMEngine:
+class LLMEngine(Engine):
     """Briefs articles with a model behind an OpenAI-compatible endpoint."""
 
     name = "llm"
 
-    def __init__(self, settings: LLMSettings, *, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self, settings: LLMSettings | None = None, *, backoff: Backoff | None = None
+    ) -> None:
+        settings = settings or LLMSettings.from_env()
         if not settings.configured:
             raise ConfigError(NO_ENDPOINT)
         self.settings = settings
@@ -568,6 +572,11 @@ class LLMEngine:
                 return []
 
         return self._pick_model(await self.policy.acall(listed, deadline=deadline))
+
+    async def identify(self) -> EngineIdentity:
+        """Without a model given, the server is asked which it serves: the name must be real."""
+        model = await self.aresolve_model()
+        return EngineIdentity(self.name, model=model, prompt_version=prompt_version())
 
     # ---------------------------------------------------------------- requests
 
@@ -684,7 +693,7 @@ class LLMEngine:
         Tokens are estimated as characters / 4 (``chunking.estimate_tokens``): close
         enough for English with BPE tokenizers, and it needs no tokenizer.
         """
-        from summarizer.engines.llm.chunking import estimate_tokens, split_article
+        from summarizer.text import estimate_tokens, split_article
 
         if estimate_tokens(text) <= self.settings.chunk_tokens:
             return [Piece(text, 0, 1, 1)]
@@ -728,7 +737,7 @@ class LLMEngine:
         if len(briefs) == 1:
             brief = briefs[0]
         else:
-            from summarizer.engines.llm.chunking import merge_briefs
+            from summarizer.engines.llm.merge import merge_briefs
 
             brief = merge_briefs(text, briefs)
         brief.meta.chunks = len(pieces)

@@ -26,6 +26,7 @@ from tenacity import (
 )
 
 from summarizer.errors import EndpointError
+from summarizer.text import clip
 
 T = TypeVar("T")
 
@@ -207,9 +208,3 @@ class TransportPolicy:
                 f"{url} rejected the request (HTTP {error.status_code}): {clip(error.message, 200)}"
             )
         return EndpointError(f"request to {url} failed: {clip(str(error), 200)}")
-
-
-def clip(text: str, limit: int = 80) -> str:
-    """``text`` on one line, cut to ``limit`` characters with "..." when longer."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."

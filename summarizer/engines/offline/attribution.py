@@ -23,15 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from summarizer.text import word_set
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 Range = tuple[int, int]
-
-
-def word_set(text: str) -> frozenset[str]:
-    """The words of a space-separated list."""
-    return frozenset(text.split())
 
 
 # Verbs of saying: content is a clause, a quotation, or the sentence around the cue.

@@ -39,7 +39,7 @@ def parse(text: str) -> Doc:
         return load()(text)
     from spacy.tokens import Doc
 
-    from summarizer.engines.llm.chunking import CHARS_PER_TOKEN, split_article
+    from summarizer.text import CHARS_PER_TOKEN, split_article
 
     chunks = split_article(text, max_tokens=PIECE_CHARS // CHARS_PER_TOKEN, overlap_sentences=0)
     docs = list(load().pipe(c.text for c in chunks))

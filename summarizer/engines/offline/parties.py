@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.attribution import word_set
 from summarizer.schema import Party, PartyKind
+from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

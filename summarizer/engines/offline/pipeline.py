@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from summarizer import __version__
+from summarizer.engines import Engine, EngineIdentity
 from summarizer.engines.offline import nlp
 from summarizer.engines.offline.attribution import Attribution, Range, extract, overlaps
 from summarizer.engines.offline.parties import PartyMention, collect, to_parties
@@ -43,10 +45,13 @@ NARRATION_CLAIMS = 4
 _QUOTE_MARKS = re.compile(r"[“”\"]")
 
 
-class OfflineEngine:
+class OfflineEngine(Engine):
     """Briefs articles with spaCy; needs no key, no server and no network."""
 
     name = "offline"
+
+    async def identify(self) -> EngineIdentity:
+        return EngineIdentity(self.name, prompt_version=f"summarizer-{__version__}")
 
     def brief(self, text: str) -> ArticleBrief:
         _check(text)

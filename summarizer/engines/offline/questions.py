@@ -12,11 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.attribution import source_tokens, word_set
+from summarizer.engines.offline.attribution import source_tokens
 from summarizer.engines.offline.parties import PartyMention
 from summarizer.engines.offline.sources import ANONYMOUS_HEADS
 from summarizer.engines.offline.unknowns import REFUSALS, FoundUnknown
 from summarizer.schema import Claim, OpenQuestion, Party, Source
+from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.attribution import Attribution, Range, word_set
+from summarizer.engines.offline.attribution import Attribution, Range
 from summarizer.engines.offline.parties import PartyMention, clean_name, party_at
 from summarizer.schema import Evidence, Source
+from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

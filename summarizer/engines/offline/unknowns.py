@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.attribution import SPEECH_VERBS, Range, overlaps, word_set
+from summarizer.engines.offline.attribution import SPEECH_VERBS, Range, overlaps
+from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -1,20 +1,11 @@
-"""Split a long article into overlapping chunks, and merge the chunks' briefs.
-
-Sentences are found by a small regex splitter (no spaCy: it must be fast). A
-sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes/brackets)
-followed by whitespace, unless the word before the full stop is a known
-abbreviation ("Mr.", "Nov.", "U.S.", an initial "J."), or the next word starts in
-lower case. A line break always ends a sentence (headlines, paragraphs).
-"""
+"""Merge the briefs of an article's chunks into one brief, every id remapped."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from summarizer.batch.cache import text_hash
 from summarizer.schema import (
     ArticleBrief,
     Claim,
@@ -26,6 +17,7 @@ from summarizer.schema import (
     Unknown,
     Usage,
 )
+from summarizer.text import sentence_spans, text_hash
 
 
 class _HasId(Protocol):
@@ -36,146 +28,6 @@ class _HasId(Protocol):
 T = TypeVar("T", bound=_HasId)
 V = TypeVar("V")
 
-#: Rough rule: English text averages about four characters per model token.
-CHARS_PER_TOKEN = 4
-
-# fmt: off
-_ABBREVIATIONS = frozenset([
-    "mr", "mrs", "ms", "mx", "dr", "prof", "sr", "jr", "st", "mt", "ft", "rev", "hon", "gov",
-    "sen", "rep", "gen", "lt", "col", "maj", "capt", "cmdr", "sgt", "adm", "pres", "supt",
-    "insp", "det", "atty", "amb", "ret", "inc", "corp", "co", "ltd", "llc", "plc", "bros",
-    "dept", "univ", "assn", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun",
-    "vs", "etc", "al", "approx", "est", "fig", "ca", "cf", "ie", "eg",
-    "sens", "reps", "govs", "gens", "drs", "messrs", "mmes", "lts", "cols",
-    # US states, AP style (not those that are also common words: Wash., Miss.)
-    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan",
-    "kans", "ky", "la", "md", "mass", "mich", "minn", "mo", "mont", "neb", "nev", "okla",
-    "ore", "pa", "tenn", "vt", "va", "wis", "wyo",
-])
-# fmt: on
-# Only abbreviations before a number: "No. 3", "Art. 5", "p. 12".
-_NUMBER_ABBREVIATIONS = frozenset(["no", "nos", "art", "vol", "pp", "p", "ch", "sec", "para"])
-
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)|\n")
-_LAST_WORD = re.compile(r"[\w.'\u2019-]+$")
-_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?$")
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A piece of the article: ``text == article[start:end]``."""
-
-    start: int
-    end: int
-    text: str
-
-
-def estimate_tokens(text: str) -> int:
-    """Cheap token estimate: one token per ``CHARS_PER_TOKEN`` characters, rounded up."""
-    return -(-len(text) // CHARS_PER_TOKEN)
-
-
-def _span_tokens(start: int, end: int) -> int:
-    """``estimate_tokens(text[start:end])`` without copying the text."""
-    return -(-(end - start) // CHARS_PER_TOKEN)
-
-
-def _is_abbreviation(text: str, stop: int, next_char: str) -> bool:
-    """Whether the full stop ending at ``stop`` belongs to a word, not a sentence end."""
-    word_match = _LAST_WORD.search(text, max(0, stop - 30), stop)
-    if word_match is None:
-        return False
-    word = word_match.group().rstrip(".").lower()
-    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith"
-        return True
-    if _DOTTED.search(word_match.group()):  # "U.S.", "a.m."
-        return True
-    if word in _NUMBER_ABBREVIATIONS:
-        return next_char.isdigit()
-    return word in _ABBREVIATIONS
-
-
-def sentence_starts(text: str) -> list[int]:
-    """Offsets where sentences start; the first is 0. Sentences keep trailing spaces."""
-    starts = [0]
-    for m in _SENTENCE_END.finditer(text):
-        nxt = m.end()
-        while nxt < len(text) and text[nxt].isspace():
-            nxt += 1
-        if nxt >= len(text):
-            break
-        if m.group() != "\n":
-            if text[nxt].islower():
-                continue
-            if m.group()[-1] == "." and _is_abbreviation(text, m.end(), text[nxt]):
-                continue
-        if nxt > starts[-1]:
-            starts.append(nxt)
-    return starts
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    starts = sentence_starts(text)
-    return list(zip(starts, [*starts[1:], len(text)], strict=True))
-
-
-def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """Cut ``text[start:end]`` into pieces of at most ``max_chars``, at whitespace if possible."""
-    pieces: list[tuple[int, int]] = []
-    while end - start > max_chars:
-        cut = start + max_chars
-        space = max(text.rfind(" ", start + 1, cut), text.rfind("\n", start + 1, cut))
-        if space > start:
-            cut = space + 1
-        pieces.append((start, cut))
-        start = cut
-    pieces.append((start, end))
-    return pieces
-
-
-def _units(text: str, max_tokens: int) -> list[tuple[int, int]]:
-    """Sentences, with any sentence over the budget cut into pieces that fit."""
-    max_chars = max_tokens * CHARS_PER_TOKEN
-    units: list[tuple[int, int]] = []
-    for start, end in _sentence_spans(text):
-        if _span_tokens(start, end) > max_tokens:
-            units.extend(_split_long(text, start, end, max_chars))
-        else:
-            units.append((start, end))
-    return units
-
-
-def split_article(text: str, max_tokens: int, overlap_sentences: int = 2) -> list[Chunk]:
-    """Chunks of whole sentences within ``max_tokens`` each (``estimate_tokens``).
-
-    Consecutive chunks share ``overlap_sentences`` sentences (fewer when a chunk
-    holds too few to share that many and still move on). The chunks cover the
-    text from 0 to ``len(text)``.
-    """
-    if max_tokens < 1:
-        raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
-    if overlap_sentences < 0:
-        raise ValueError(f"overlap_sentences must be 0 or more, got {overlap_sentences}")
-    if estimate_tokens(text) <= max_tokens:
-        return [Chunk(0, len(text), text)]
-    units = _units(text, max_tokens)
-    chunks: list[Chunk] = []
-    first = 0
-    while True:
-        last = first + 1
-        while last < len(units) and _span_tokens(units[first][0], units[last][1]) <= max_tokens:
-            last += 1
-        start, end = units[first][0], units[last - 1][1]
-        chunks.append(Chunk(start, end, text[start:end]))
-        if last == len(units):
-            return chunks
-        first = max(first + 1, last - overlap_sentences)
-
-
-# --------------------------------------------------------------------------- #
-# Merging the briefs of the chunks
-# --------------------------------------------------------------------------- #
 
 _PUNCT = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
@@ -356,7 +208,7 @@ class _Merger:
     def summary(self) -> str:
         sentences: dict[str, str] = {}
         for part in self.parts:
-            for start, end in _sentence_spans(part.summary):
+            for start, end in sentence_spans(part.summary):
                 sentence = part.summary[start:end].strip()
                 if sentence:
                     sentences.setdefault(_key(sentence), sentence)

@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import FakeEngine
 from hypothesis import settings
 from scripted_server import ScriptedServer
+
+from summarizer import engines
 
 # In CI property tests replay a fixed set of examples, so a landing is never decided by
 # chance; locally they explore new random examples on every run.
@@ -28,6 +31,15 @@ def server() -> Iterator[ScriptedServer]:
         yield scripted
     finally:
         scripted.stop()
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> type[FakeEngine]:
+    """Every engine created in this test (llm, offline or auto) is a ``FakeEngine``."""
+    for name in engines.ENGINES:
+        monkeypatch.setitem(engines.ENGINES, name, "fakes:FakeEngine")
+    monkeypatch.setattr(FakeEngine, "calls", 0)
+    return FakeEngine
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from summarizer.schema import Evidence
+from summarizer.spans import CharInterval
 
 Method = Literal["exact", "normalized", "fuzzy"]
 
@@ -83,6 +84,10 @@ class Match:
     end: int
     method: Method
     score: float  # 1.0 for exact and normalized matches; Dice ratio of tokens for fuzzy
+
+    @property
+    def interval(self) -> CharInterval:
+        return CharInterval(self.start, self.end)
 
 
 def normalize(text: str) -> str:
@@ -223,16 +228,16 @@ class Grounder:
     def evidence(self, quote: str, near: int | None = None) -> Evidence | None:
         """The article span ``quote`` was found at, as Evidence, or None."""
         match = self.find(quote, near)
-        return None if match is None else self.evidence_at(match.start, match.end)
+        return None if match is None else self.evidence_at(match.interval)
 
-    def evidence_at(self, start: int, end: int) -> Evidence:
-        """Evidence for ``article[start:end]``; ValueError when out of range or empty."""
-        if not 0 <= start < end <= len(self.article):
+    def evidence_at(self, interval: CharInterval) -> Evidence:
+        """Evidence for ``interval`` of the article; ValueError when out of range or empty."""
+        if not 0 <= interval.start < interval.end <= len(self.article):
             raise ValueError(
-                f"span [{start}, {end}) is empty or outside the article "
+                f"span [{interval.start}, {interval.end}) is empty or outside the article "
                 f"(length {len(self.article)})"
             )
-        return Evidence(text=self.article[start:end], start=start, end=end)
+        return Evidence.at(self.article, interval)
 
     # ------------------------------------------------------------------ steps
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.grounding import Grounder, normalize
+from summarizer.spans import CharInterval
 
 SEED = (Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt").read_text(
     encoding="utf-8"
@@ -248,14 +249,20 @@ def test_seed_quote_with_straight_quotes_and_brackets() -> None:
 
 def test_evidence_at_slices_the_article() -> None:
     g = Grounder(ARTICLE)
-    evidence = g.evidence_at(4, 11)
+    evidence = g.evidence_at(CharInterval(4, 11))
     assert (evidence.text, evidence.start, evidence.end) == ("council", 4, 11)
 
 
-@pytest.mark.parametrize("start,end", [(5, 5), (7, 3), (-1, 4), (0, len(ARTICLE) + 1)])
-def test_evidence_at_rejects_bad_spans(start: int, end: int) -> None:
+@pytest.mark.parametrize("start,end", [(5, 5), (0, len(ARTICLE) + 1)])
+def test_evidence_at_rejects_empty_or_outside_spans(start: int, end: int) -> None:
     with pytest.raises(ValueError, match="outside the article"):
-        Grounder(ARTICLE).evidence_at(start, end)
+        Grounder(ARTICLE).evidence_at(CharInterval(start, end))
+
+
+@pytest.mark.parametrize("start,end", [(7, 3), (-1, 4)])
+def test_an_interval_cannot_end_before_it_starts(start: int, end: int) -> None:
+    with pytest.raises(ValueError, match="bad interval"):
+        CharInterval(start, end)
 
 
 def test_evidence_of_unfound_quote_is_none() -> None:

@@ -19,7 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # script
 
 from scripted_server import Reply, ScriptedServer
 
-from summarizer.batch.run import AsyncRunner, BatchOptions, Item, run_batch
+from summarizer.batch.items import Item
+from summarizer.batch.run import BatchOptions, run_batch
+from summarizer.batch.runners import AsyncRunner
 from summarizer.config import LLMSettings
 from summarizer.engines import create
 

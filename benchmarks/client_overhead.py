@@ -25,7 +25,7 @@ from scripted_server import ScriptedServer  # noqa: E402
 
 from summarizer.config import LLMSettings  # noqa: E402
 from summarizer.engines.llm.engine import LLMEngine  # noqa: E402
-from summarizer.render.formats import render  # noqa: E402
+from summarizer.render import render  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_a632362f40734eb3.txt"
 

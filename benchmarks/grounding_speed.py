@@ -1,7 +1,11 @@
 """How long grounding takes: build a Grounder, then locate 30 quotes of mixed kinds.
 
-Run by hand:  python benchmarks/grounding_speed.py [ARTICLE.txt] [--words 5000]
+Run by hand:  python benchmarks/grounding_speed.py [ARTICLE.txt] [--words 5000] [--dirty]
 Also times ``split_article`` on the same article.
+
+``--dirty`` times the Unicode path: some words end in "é" (quotes are drawn
+from that text, precomposed), then the article is decomposed (NFD: "e" + U+0301)
+and gets soft hyphens inside some long words and zero-width spaces after some.
 
 Without a file, a deterministic 5,000-word article is made from the seed's
 vocabulary. Quotes: 10 exact cuts, 8 with case/quote/whitespace changes, 6 with
@@ -15,6 +19,7 @@ import random
 import re
 import statistics
 import time
+import unicodedata
 from pathlib import Path
 
 from summarizer.grounding import Grounder
@@ -63,18 +68,43 @@ def quotes_for(article: str, rng: random.Random) -> list[str]:
     return exact + changed_case + one_word + invented
 
 
+def accented(article: str, rng: random.Random) -> str:
+    """``article`` with "é" at the end of one word in ten (precomposed)."""
+    return re.sub(r"\w+", lambda m: m.group() + ("\u00e9" if rng.random() < 0.1 else ""), article)
+
+
+def dirtied(article: str, rng: random.Random) -> str:
+    """``article`` decomposed, with soft hyphens and zero-width spaces sprinkled in."""
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group()
+        roll = rng.random()
+        if roll < 0.1 and len(w) >= 6:
+            return w[:3] + "\u00ad" + w[3:]
+        if roll < 0.15:
+            return w + "\u200b"
+        return w
+
+    return unicodedata.normalize("NFD", re.sub(r"\w+", word, article))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("article", nargs="?", type=Path)
     parser.add_argument("--words", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--dirty", action="store_true", help="time the Unicode path")
     args = parser.parse_args()
     rng = random.Random(7)
     if args.article:
         article = args.article.read_text(encoding="utf-8")
     else:
         article = synthetic_article(args.words, rng)
+    if args.dirty:
+        article = accented(article, rng)
     quotes = quotes_for(article, rng)
+    if args.dirty:
+        article = dirtied(article, rng)
     build, find, split = [], [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()

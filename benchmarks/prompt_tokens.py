@@ -13,22 +13,25 @@ article. Target: under 1,500.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 from pathlib import Path
 from typing import Any
 
 import instructor
+import openai
 
 from summarizer.config import LLMSettings
-from summarizer.engines.llm.engine import Brief, LLMEngine, prompt_messages, with_article
+from summarizer.engines.llm.draft import Brief
+from summarizer.engines.llm.engine import LLMEngine, prompt_messages, with_article
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"
 
 
-def prompt_tokens(engine: LLMEngine, model: str, messages: list[dict[str, Any]]) -> int:
-    response = engine.client().chat.completions.create(
+async def prompt_tokens(client: openai.AsyncOpenAI, model: str, messages: list[Any]) -> int:
+    response = await client.chat.completions.create(
         model=model,
-        messages=messages,  # type: ignore[arg-type]
+        messages=messages,
         max_tokens=1,
         temperature=0,
     )
@@ -36,24 +39,35 @@ def prompt_tokens(engine: LLMEngine, model: str, messages: list[dict[str, Any]])
     return response.usage.prompt_tokens
 
 
-def full_request_tokens(engine: LLMEngine, model: str, article: str) -> int:
+async def full_request_tokens(
+    client: openai.AsyncOpenAI, mode: instructor.Mode, model: str, article: str
+) -> int:
     """Prompt tokens of the request the engine sends, built by instructor as in a real call."""
     counted: list[int] = []
 
-    def create(**kwargs: Any) -> Any:
+    async def create(**kwargs: Any) -> Any:
         ready = with_article(kwargs, article)
         ready["max_tokens"] = 1
-        response = engine.client().chat.completions.create(**ready)
+        response = await client.chat.completions.create(**ready)
         counted.append(response.usage.prompt_tokens)
         return response
 
-    patched = instructor.patch(create=create, mode=engine.mode)
+    patched: Any = instructor.patch(create=create, mode=mode)  # async, as create is
     # A one-token answer never validates: only the usage of the first request matters.
     with contextlib.suppress(Exception):
-        patched(response_model=Brief, messages=prompt_messages(), model=model, max_retries=0)
+        await patched(response_model=Brief, messages=prompt_messages(), model=model, max_retries=0)
     if not counted:
         raise SystemExit("the request failed before the server answered")
     return counted[0]
+
+
+async def measure(engine: LLMEngine, article: str) -> tuple[int, int]:
+    """Prompt tokens of the full request, and of the article alone."""
+    model = await engine.resolve_model()
+    async with engine.clients.client() as client:
+        total = await full_request_tokens(client, engine.mode, model, article)
+        alone = await prompt_tokens(client, model, [{"role": "user", "content": article}])
+    return total, alone
 
 
 def main() -> None:
@@ -66,9 +80,7 @@ def main() -> None:
 
     article = args.article.read_text(encoding="utf-8")
     engine = LLMEngine(LLMSettings(base_url=args.base_url, model=args.model, mode=args.mode))
-    model = engine.resolve_model()
-    total = full_request_tokens(engine, model, article)
-    alone = prompt_tokens(engine, model, [{"role": "user", "content": article}])
+    total, alone = asyncio.run(measure(engine, article))
     print(f"mode={args.mode} article={args.article.name}")
     print(f"full request: {total} prompt tokens; article alone: {alone}")
     print(f"instructions + schema: {total - alone} prompt tokens (target < 1500)")

@@ -44,6 +44,7 @@ def prompt_version() -> str:
 
 
 def system_message() -> str:
+    """The system turn: the task, the labelling rules, and that the article is data."""
     return template("system")
 
 
@@ -59,8 +60,10 @@ def neutralise(article: str) -> str:
 
 
 def insert_article(message: str, article: str) -> str:
+    """``message`` with the neutralised article put at ``ARTICLE_MARK`` by plain replacement."""
     return message.replace(ARTICLE_MARK, neutralise(article), 1)
 
 
 def reask_hint(quotes: list[str]) -> str:
+    """What a re-ask says about quotes that were not found in the article."""
     return render("reask", quotes="; ".join(f'"{q}"' for q in quotes))

@@ -1,3 +1,3 @@
-from summarizer.cli.app import main
+from summarizer.cli import main
 
 main()

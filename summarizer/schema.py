@@ -1,24 +1,23 @@
-"""The brief: the contract every engine returns, and the draft the LLM fills in.
+"""The brief: the contract every engine returns.
 
-Two families of models live here:
+``ArticleBrief`` and its parts are what callers get back. Every evidence item
+carries character offsets into the exact input text; the code, never the
+model, sets them (see ``summarizer.grounding``). What the LLM is asked to
+return instead (quotes without offsets) is ``summarizer.engines.llm.draft``.
 
-* ``ArticleBrief`` and its parts are what callers get back. Every evidence item
-  carries character offsets into the exact input text; the code, never the
-  model, sets them (see ``summarizer.grounding``).
-* ``DraftBrief`` and its parts are what the LLM is asked to return: the same
-  content, but evidence is a list of verbatim quotes without offsets.
-
-Field descriptions are part of the prompt (instructor sends the JSON Schema),
-so each one says exactly what the field holds, following LABELLING.md.
+Field descriptions follow LABELLING.md; they are published in the JSON Schema.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from summarizer.spans import CharInterval
+
+if TYPE_CHECKING:
+    from summarizer.engines.llm.draft import DraftBrief
 
 PartyKind = Literal["person", "organization", "government", "country", "group", "media", "other"]
 AttributionKind = Literal["direct_quote", "paraphrase", "narration"]
@@ -202,84 +201,3 @@ def reference_problems(brief: ArticleBrief | DraftBrief) -> list[str]:
                     f"open question {question.question!r} is based on unknown id {ref!r}"
                 )
     return problems
-
-
-# --------------------------------------------------------------------------- #
-# The draft the LLM returns: quotes instead of offsets
-# --------------------------------------------------------------------------- #
-
-_QUOTES = (
-    "Verbatim quotes copied character for character from the article, each long enough "
-    "to be unique (5-30 words). Never paraphrase here."
-)
-
-
-class DraftParty(BaseModel):
-    id: str = Field(description="Short id: p1, p2, ...")
-    name: str = Field(description="Fullest name the article gives the actor.")
-    kind: PartyKind = Field(description="What sort of actor it is.")
-    aliases: list[str] = Field(
-        default_factory=list, description="Other names the article uses for it; no pronouns."
-    )
-
-
-class DraftSource(BaseModel):
-    id: str = Field(description="Short id: s1, s2, ...")
-    label: str = Field(description="The source exactly as the article describes it.")
-    anonymous: bool = Field(description="True if the article does not name the source.")
-    party_id: str | None = Field(default=None, description="Id of the party it is, or null.")
-    count: int | None = Field(default=None, description="Number of people if stated, else null.")
-    anonymity_reason: str | None = Field(
-        default=None, description="Reason given for anonymity, else null."
-    )
-    evidence: list[str] = Field(default_factory=list, description=_QUOTES)
-
-
-class DraftClaim(BaseModel):
-    id: str = Field(description="Short id: c1, c2, ...")
-    statement: str = Field(
-        description="One checkable proposition that stands alone: full names, no pronouns."
-    )
-    source_id: str | None = Field(
-        default=None, description="Id of the source making it; null if the article asserts it."
-    )
-    attribution: AttributionKind = Field(
-        description="direct_quote if quoted, paraphrase if reported, narration if unattributed."
-    )
-    evidence: list[str] = Field(default_factory=list, description=_QUOTES)
-
-
-class DraftUnknown(BaseModel):
-    id: str = Field(description="Short id: u1, u2, ...")
-    statement: str = Field(
-        description="What the article itself says is not known, disclosed, decided or explained."
-    )
-    evidence: list[str] = Field(default_factory=list, description=_QUOTES)
-
-
-class DraftQuestion(BaseModel):
-    question: str = Field(description="A specific question the article raises but does not answer.")
-    based_on: list[str] = Field(
-        default_factory=list, description="Ids of the claims, unknowns or sources it follows from."
-    )
-
-
-class DraftBrief(BaseModel):
-    """A brief of the article. Ids link items; every quote is verbatim from the article."""
-
-    summary: str = Field(description="2-4 neutral sentences: who did what, per whom.")
-    parties: list[DraftParty] = Field(
-        default_factory=list, description="Actors: people, organisations, governments, groups."
-    )
-    sources: list[DraftSource] = Field(
-        default_factory=list, description="Every distinct source the article cites."
-    )
-    claims: list[DraftClaim] = Field(
-        default_factory=list, description="Key claims, most important first."
-    )
-    unknowns: list[DraftUnknown] = Field(
-        default_factory=list, description="What the article says is unknown or undisclosed."
-    )
-    open_questions: list[DraftQuestion] = Field(
-        default_factory=list, description="2-5 questions a journalist would ask next."
-    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.grounding import Grounder, normalize
+from summarizer.grounding import IGNORABLE, Grounder, QuoteRequest, normalize
 from summarizer.spans import CharInterval
 
 SEED = (Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt").read_text(
@@ -215,6 +216,237 @@ def test_empty_quote_and_empty_article_give_none() -> None:
     assert Grounder("").find("anything at all here") is None
 
 
+# --------------------------------------------------------------------------- unicode
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+SPANISH = "El alcalde José María Pérez dijo que “no habrá más demoras” en la obra del puente."
+
+
+def test_nfd_article_matches_nfc_quote_and_slices_the_decomposed_text() -> None:
+    article = nfd(SPANISH)
+    assert len(article) > len(SPANISH)
+    g = Grounder(article)
+    evidence = g.evidence("José María Pérez dijo")
+    assert evidence is not None
+    assert evidence.text == article[evidence.start : evidence.end]
+    assert evidence.text == nfd("José María Pérez dijo")
+    assert (evidence.start, evidence.end) == span(article, nfd("José María Pérez dijo"))
+
+
+def test_match_ending_on_an_accented_letter_covers_its_combining_mark() -> None:
+    article = nfd(SPANISH)
+    m = Grounder(article).find("no habrá")
+    assert m is not None
+    assert article[m.start : m.end] == nfd("no habrá")
+    assert article[m.end - 1] == "\u0301"
+
+
+def test_nfc_article_matches_nfd_quote() -> None:
+    m = Grounder(SPANISH).find(nfd('"no habrá más demoras"'))
+    assert m is not None
+    assert (m.start, m.end) == span(SPANISH, "“no habrá más demoras”")
+    assert m.method == "normalized"
+
+
+def test_a_match_never_cuts_a_letter_from_its_accent() -> None:
+    article = nfd("Ana María Ruiz and Mari Cruz spoke.")
+    m = Grounder(article).find("Mari")
+    assert m is not None
+    assert m.start == article.index("Mari Cruz")
+    assert Grounder(nfd("Ana María Ruiz spoke.")).find("Mari") is None
+
+
+def test_soft_hyphen_inside_a_word_is_seen_through() -> None:
+    article = "Officials said the re\u00adconstruc\u00adtion of the bridge will take years."
+    evidence = Grounder(article).evidence("the reconstruction of the bridge")
+    assert evidence is not None
+    assert evidence.text == "the re\u00adconstruc\u00adtion of the bridge"
+    assert evidence.text == article[evidence.start : evidence.end]
+
+
+@pytest.mark.parametrize("invisible", list(IGNORABLE))
+def test_zero_width_characters_are_seen_through(invisible: str) -> None:
+    article = f"The mayor said{invisible} the bridge is un{invisible}safe and will close."
+    m = Grounder(article).find("said the bridge is unsafe")
+    assert m is not None
+    assert article[m.start : m.end] == f"said{invisible} the bridge is un{invisible}safe"
+    assert m.method == "normalized"
+
+
+def test_invisible_characters_at_the_edges_stay_outside_the_match() -> None:
+    article = "Before.\u200b\ufeffWe will rebuild it\u200b. After."
+    m = Grounder(article).find("We will rebuild it")
+    assert m is not None
+    assert article[m.start : m.end] == "We will rebuild it"
+
+
+def test_a_word_split_by_a_soft_hyphen_is_not_two_words() -> None:
+    # "bro" exists only inside "bro\xadken": not on a word boundary, so "broken" is not
+    # cut short and a whole word elsewhere would win.
+    article = "A bro\u00adken bridge. The bro said so."
+    m = Grounder(article).find("bro")
+    assert m is not None
+    assert m.start == article.index("bro said")
+
+
+@pytest.mark.parametrize(
+    "article_piece,quote",
+    [
+        ("the \ufb01nal of\ufb01cial report", "the final official report"),
+        ("cost 20\u00a0million dollars", "cost 20 million dollars"),
+        ("at 10\u202fa.m. on Monday", "at 10 a.m. on Monday"),
+        ("\uff2e\uff21\uff34\uff2f allies met", "NATO allies met"),
+        ("a 2\u00bd-hour meeting", "a 21\u20442-hour meeting"),
+    ],
+)
+def test_compatibility_forms_match_their_plain_forms(article_piece: str, quote: str) -> None:
+    article = f"Before that, {article_piece}, officials said."
+    m = Grounder(article).find(quote)
+    assert m is not None
+    assert article[m.start : m.end] == article_piece
+
+
+def test_fuzzy_step_matches_a_name_written_with_combining_accents() -> None:
+    article = nfd("Later, Mayor José María Pérez promised to reopen the bridge in spring.")
+    quote = "Mayor José María Pérez promised to rebuild the bridge in spring"
+    m = Grounder(article).find(quote)
+    assert m is not None
+    assert m.method == "fuzzy"
+    expected = nfd("Mayor José María Pérez promised to reopen the bridge in spring")
+    assert (m.start, m.end) == span(article, expected)
+
+
+def test_fuzzy_quote_with_combining_accents_matches_a_precomposed_article() -> None:
+    article = "Later, Mayor José María Pérez promised to reopen the bridge in spring."
+    m = Grounder(article).find(nfd("José María Pérez promised to rebuild the bridge"))
+    assert m is not None
+    assert m.method == "fuzzy"
+    assert (m.start, m.end) == span(article, "José María Pérez promised to reopen the bridge")
+
+
+def test_ascii_normalisation_is_unchanged() -> None:
+    assert normalize("He said  “no” — twice…") == 'he said "no"-twice...'
+    assert normalize(nfd("MARÍA\u00ad")) == "maría"
+
+
+# --------------------------------------------------------------------------- repeats
+
+REPEATS = (
+    "Ana Ruiz, the mayor, spoke first. “We will rebuild it,” she said. "
+    "Then the engineer Bo Lind spoke at length about cracks and costs and delays. "
+    "“We will rebuild it,” he said, too. Nobody else spoke."
+)
+QUOTE = "We will rebuild it"
+FIRST, SECOND = REPEATS.index(QUOTE), REPEATS.rindex(QUOTE)
+
+
+def test_find_all_lists_every_occurrence_in_text_order() -> None:
+    matches = Grounder(REPEATS).find_all(QUOTE)
+    assert [(m.start, m.end, m.method) for m in matches] == [
+        (FIRST, FIRST + len(QUOTE), "exact"),
+        (SECOND, SECOND + len(QUOTE), "exact"),
+    ]
+    assert Grounder(REPEATS).find_all("nothing of the sort was said") == []
+    assert Grounder(REPEATS).find_all("  ") == []
+
+
+def test_find_all_uses_the_best_method_that_finds_any() -> None:
+    normalized = Grounder(REPEATS).find_all('"we will rebuild it," he said')
+    assert [(m.start, m.method) for m in normalized] == [(SECOND - 1, "normalized")]
+    fuzzy = Grounder(REPEATS).find_all("We will surely rebuild it")
+    assert [m.start for m in fuzzy] == [FIRST, SECOND]
+    assert {m.method for m in fuzzy} == {"fuzzy"}
+
+
+def test_find_all_finds_repeated_elided_quotes() -> None:
+    article = (
+        "He said we will rebuild it, all of it, soon. Later: we will rebuild it, all of it, soon."
+    )
+    matches = Grounder(article).find_all("we will rebuild ... soon")
+    assert [article[m.start : m.end] for m in matches] == [
+        "we will rebuild it, all of it, soon"
+    ] * 2
+
+
+def test_find_all_sees_through_unicode_differences() -> None:
+    article = nfd("María dijo: “ya está”. Y Pedro: “ya\u00ad está”.")
+    matches = Grounder(article).find_all("ya está")
+    assert [article[m.start : m.end] for m in matches] == [nfd("ya está"), nfd("ya\u00ad está")]
+
+
+def test_two_requests_for_one_quote_get_the_occurrences_near_their_hints() -> None:
+    g = Grounder(REPEATS)
+    he, she = REPEATS.index("Bo Lind"), REPEATS.index("Ana Ruiz")
+    # Listed second-speaker first: the first request must not simply take the first occurrence.
+    got = g.assign([QuoteRequest(QUOTE, near=he), QuoteRequest(QUOTE, near=she)])
+    assert [m.start if m else None for m in got] == [SECOND, FIRST]
+    for m in got:
+        assert m is not None
+        assert g.evidence_at(m.interval).text == QUOTE
+
+
+def test_two_requests_near_the_same_occurrence_still_get_different_ones() -> None:
+    got = Grounder(REPEATS).assign([QuoteRequest(QUOTE, near=SECOND), QuoteRequest(QUOTE, SECOND)])
+    assert sorted(m.start for m in got if m) == [FIRST, SECOND]
+
+
+def test_requests_without_hints_take_the_occurrences_in_text_order() -> None:
+    got = Grounder(REPEATS).assign([QuoteRequest(QUOTE), QuoteRequest(QUOTE)])
+    assert [m.start if m else None for m in got] == [FIRST, SECOND]
+
+
+def test_a_hinted_request_goes_first_then_an_unhinted_one_takes_what_is_left() -> None:
+    got = Grounder(REPEATS).assign([QuoteRequest(QUOTE), QuoteRequest(QUOTE, near=FIRST - 5)])
+    assert [m.start if m else None for m in got] == [SECOND, FIRST]
+
+
+def test_more_requests_than_occurrences_all_get_the_nearest_one() -> None:
+    requests = [
+        QuoteRequest(QUOTE, near=0),
+        QuoteRequest(QUOTE, near=SECOND + 100),
+        QuoteRequest(QUOTE, near=SECOND - 20),
+        QuoteRequest(QUOTE),
+    ]
+    got = Grounder(REPEATS).assign(requests)
+    assert [m.start if m else None for m in got] == [FIRST, SECOND, SECOND, FIRST]
+
+
+def test_hinted_requests_keep_the_text_order_of_their_hints() -> None:
+    # Greedy "nearest first" would give the second hint's occurrence to the first
+    # request and push the second far away; the total distance is least in order.
+    article = "yes we can. " + "x " * 30 + "yes we can. " + "y " * 60 + "end"
+    first, second = article.index("yes we can"), article.rindex("yes we can")
+    hints = [second - 20, second + 80]
+    got = Grounder(article).assign([QuoteRequest("yes we can", near=h) for h in hints])
+    assert [m.start if m else None for m in got] == [first, second]
+
+
+@pytest.mark.parametrize("near", [None, 0, SECOND, SECOND + 40])
+def test_a_single_request_is_find(near: int | None) -> None:
+    g = Grounder(REPEATS)
+    for quote in (QUOTE, '"we will rebuild it," he said', "We will surely rebuild it", "no"):
+        assert g.assign([QuoteRequest(quote, near)]) == [g.find(quote, near)]
+
+
+def test_assign_keeps_request_order_and_leaves_other_quotes_alone() -> None:
+    g = Grounder(REPEATS)
+    requests = [
+        QuoteRequest("Nobody else spoke"),
+        QuoteRequest(QUOTE, near=len(REPEATS)),
+        QuoteRequest("an invented quote nobody ever said"),
+        QuoteRequest(f"  {QUOTE} ", near=0),
+    ]
+    got = g.assign(requests)
+    assert got[0] == g.find("Nobody else spoke")
+    assert got[2] is None
+    assert [got[1].start if got[1] else None, got[3].start if got[3] else None] == [SECOND, FIRST]
+    assert g.assign([]) == []
+
+
 # --------------------------------------------------------------------------- the seed
 
 
@@ -335,6 +567,66 @@ def test_evidence_text_is_always_the_article_slice(case: tuple[str, int, int], j
         if evidence is not None:
             assert evidence.text == article[evidence.start : evidence.end]
             assert evidence.start < evidence.end
+
+
+INVISIBLES = st.sampled_from(list(IGNORABLE))
+
+
+@st.composite
+def dirty_article_and_cut(draw: st.DrawFn) -> tuple[str, str, int, int]:
+    """A clean article, the same with invisible characters inserted, and a word cut."""
+    clean, start, end = draw(article_and_cut())
+    inserts = draw(st.dictionaries(st.integers(0, len(clean)), INVISIBLES, max_size=12))
+    dirty = "".join(inserts.get(i, "") + ch for i, ch in enumerate(clean))
+    return clean, dirty + inserts.get(len(clean), ""), start, end
+
+
+@settings(max_examples=150, deadline=None)
+@given(dirty_article_and_cut())
+def test_clean_quote_is_found_in_an_article_with_invisibles(
+    case: tuple[str, str, int, int],
+) -> None:
+    clean, dirty, start, end = case
+    quote = clean[start:end]
+    m = Grounder(dirty).find(quote)
+    assert m is not None
+    found = dirty[m.start : m.end]
+    assert normalize(found) == normalize(quote)
+    assert found[0] not in IGNORABLE and found[-1] not in IGNORABLE
+
+
+PLAIN_WORDS = ["maría", "josé", "pérez", "año", "niño", "señal", "über", "größe", "ça", "the"]
+
+
+@st.composite
+def plain_article_and_cut(draw: st.DrawFn) -> tuple[str, str, int, int]:
+    """A lower-case, single-spaced article of accented words (so its normalised form
+    tells its words apart), the same with invisibles inserted, and a word cut."""
+    words = draw(st.lists(st.sampled_from(PLAIN_WORDS), min_size=1, max_size=30))
+    i = draw(st.integers(0, len(words) - 1))
+    j = draw(st.integers(i, len(words) - 1))
+    clean = " ".join(words)
+    start = len(" ".join(words[:i])) + (1 if i else 0)
+    end = len(" ".join(words[: j + 1]))
+    inserts = draw(st.dictionaries(st.integers(0, len(clean)), INVISIBLES, max_size=12))
+    dirty = "".join(inserts.get(i, "") + ch for i, ch in enumerate(clean))
+    return clean, dirty + inserts.get(len(clean), ""), start, end
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain_article_and_cut(), st.booleans())
+def test_removing_invisibles_from_the_match_gives_the_quote_back(
+    case: tuple[str, str, int, int], decompose: bool
+) -> None:
+    clean, dirty, start, end = case
+    quote = clean[start:end]
+    article = nfd(dirty) if decompose else dirty
+    m = Grounder(article).find(quote)
+    assert m is not None
+    found = article[m.start : m.end]
+    visible = found.translate(str.maketrans(dict.fromkeys(IGNORABLE)))
+    assert unicodedata.normalize("NFC", visible) == quote
+    assert Grounder(article).evidence(quote) == Grounder(article).evidence_at(m.interval)
 
 
 # --------------------------------------------------------------------------- real articles

@@ -14,8 +14,8 @@ import time
 from typing import Any
 
 import pytest
+from llm_cases import ARTICLE, GOOD, engine_for
 from scripted_server import Recorded, ScriptedServer
-from test_llm_engine import ARTICLE, GOOD, engine_for
 
 from summarizer.engines.offline.pipeline import OfflineEngine
 from summarizer.schema import ArticleBrief

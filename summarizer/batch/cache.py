@@ -13,19 +13,24 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarizer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from summarizer.engines import EngineIdentity
 
 ENV_CACHE_DIR = "SUMMARIZER_CACHE_DIR"
 FILE_NAME = "briefs.sqlite3"
 
 
 def default_cache_dir() -> Path:
+    """``$SUMMARIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/summarizer``, else
+    ``~/.cache/summarizer``."""
     if os.environ.get(ENV_CACHE_DIR):
         return Path(os.environ[ENV_CACHE_DIR]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "summarizer"
-
 
 
 @dataclass(frozen=True)
@@ -36,29 +41,29 @@ class CacheKey:
     prompt_version: str
 
 
-def key_for(article_sha256: str, engine: object) -> CacheKey:
-    """The key for briefing the text with this hash with ``engine``.
-
-    Engines may expose ``model`` and ``prompt_version`` attributes; an engine
-    without them is keyed by its name alone.
-    """
+def key_for(article_sha256: str, identity: EngineIdentity) -> CacheKey:
+    """The key for briefing the text with this hash by the engine ``identity`` names
+    (what ``await engine.identify()`` returns)."""
     return CacheKey(
         article_sha256=article_sha256,
-        engine=str(getattr(engine, "name", type(engine).__name__)),
-        model=str(getattr(engine, "model", None) or ""),
-        prompt_version=str(getattr(engine, "prompt_version", None) or ""),
+        engine=identity.name,
+        model=identity.model or "",
+        prompt_version=identity.prompt_version or "",
     )
 
 
 class BriefCache:
-    """Brief JSON by key. One connection, used from one thread."""
+    """Brief JSON by key. One connection, used from one thread.
 
-    def __init__(self, folder: Path | None = None) -> None:
+    ``lock_timeout``: seconds to wait while another run holds the database locked.
+    """
+
+    def __init__(self, folder: Path | None = None, *, lock_timeout: float = 5.0) -> None:
         self.folder = folder or default_cache_dir()
         self.path = self.folder / FILE_NAME
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
+            self._db = sqlite3.connect(self.path, timeout=lock_timeout)
             self._set_up()
         except (OSError, sqlite3.Error) as error:
             raise ConfigError(f"{self.path}: cannot open the cache ({error}); "
@@ -82,6 +87,7 @@ class BriefCache:
                 time.sleep(0.05 * (attempt + 1))
 
     def get(self, key: CacheKey) -> str | None:
+        """The brief JSON stored under ``key``, or ``None``."""
         row = self._db.execute(
             "SELECT brief FROM briefs WHERE article_sha256=? AND engine=? AND model=?"
             " AND prompt_version=?",

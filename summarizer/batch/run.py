@@ -13,203 +13,29 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
-from summarizer.batch.cache import BriefCache, key_for
+from summarizer.batch.cache import BriefCache, CacheKey, key_for
+from summarizer.batch.items import Item, load_item
 from summarizer.errors import InputError, SummarizerError
+from summarizer.inputs.files import write_atomic
+from summarizer.render import Format, file_suffix, render
+from summarizer.render.records import article_record
+from summarizer.schema import ArticleBrief
 from summarizer.text import text_hash
 
 if TYPE_CHECKING:
-    from summarizer.engines import Engine
+    from summarizer.batch.runners import Runner
+    from summarizer.engines import EngineIdentity
     from summarizer.pricing import Price
-    from summarizer.schema import ArticleBrief
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm")
 REPORT_NAME = "_batch_report.json"
 Status = Literal["done", "cached", "skipped", "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)
-
-
-# --------------------------------------------------------------------------- #
-# Inputs
-# --------------------------------------------------------------------------- #
-
-
-@dataclass
-class Item:
-    """One article to brief: inline text, a file, or a URL. ``error`` marks a bad input line."""
-
-    id: str
-    text: str | None = None
-    path: Path | None = None
-    url: str | None = None
-    error: str | None = None
-
-    @property
-    def file_stem(self) -> str:
-        return safe_name(self.id)
-
-
-def safe_name(item_id: str) -> str:
-    """A file name for an id: unsafe characters replaced, a hash added if anything changed."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", item_id).lstrip(".")[:80] or "article"
-    if cleaned != item_id:
-        cleaned += "-" + text_hash(item_id)[:8]
-    return cleaned
-
-
-def read_inputs(source: Path) -> list[Item]:
-    """A folder of .txt/.html files or a JSONL file -> the items, in a stable order."""
-    if not source.exists():
-        raise InputError(f"{source}: no such file or folder")
-    if source.is_dir():
-        return _folder_items(source)
-    return _jsonl_items(source)
-
-
-def check_out_dir(source: Path, out_dir: Path) -> None:
-    """Refuse an output folder that is a file, or the input folder (outputs would become inputs)."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: is a file; --out needs a folder")
-    if source.is_dir() and out_dir.resolve() == source.resolve():
-        raise InputError(f"{out_dir}: is the input folder; choose another --out")
-
-
-def _folder_items(folder: Path) -> list[Item]:
-    files = sorted(
-        p for p in folder.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
-    )
-    if not files:
-        raise InputError(f"{folder}: no .txt or .html files in this folder")
-    stems = [p.stem for p in files]
-    return [Item(id=p.stem if stems.count(p.stem) == 1 else p.name, path=p) for p in files]
-
-
-def _jsonl_items(path: Path) -> list[Item]:
-    from summarizer.inputs.files import read_text
-
-    items: list[Item] = []
-    seen: set[str] = set()
-    for number, line in enumerate(read_text(str(path)).splitlines(), start=1):
-        if line.strip():
-            item = _parse_line(line, number)
-            if item.id in seen:
-                item = Item(id=f"line-{number}", error=f"line {number}: duplicate id {item.id!r}")
-            seen.add(item.id)
-            items.append(item)
-    if not items:
-        raise InputError(f"{path}: no articles (expected one JSON object per line)")
-    return items
-
-
-def _parse_line(line: str, number: int) -> Item:
-    fallback = f"line-{number}"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        return Item(id=fallback, error=f"line {number}: not JSON ({error.msg})")
-    if not isinstance(record, dict):
-        return Item(id=fallback, error=f"line {number}: expected a JSON object")
-    raw_id = record.get("id", fallback)
-    item_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else fallback
-    text, url = record.get("text"), record.get("url")
-    if isinstance(text, str):
-        return Item(id=item_id, text=text)
-    if isinstance(url, str):
-        return Item(id=item_id, url=url)
-    return Item(id=item_id, error=f"line {number}: needs a \"text\" or \"url\" string")
-
-
-# --------------------------------------------------------------------------- #
-# Runners: how a text becomes a brief
-# --------------------------------------------------------------------------- #
-
-
-class Runner(Protocol):
-    """Briefs texts; ``identity`` names engine/model/prompt_version for the cache key."""
-
-    identity: object
-
-    async def brief(self, text: str) -> ArticleBrief: ...
-
-    def close(self) -> None: ...
-
-
-class AsyncRunner:
-    """An engine's ``abrief`` in this event loop (the LLM engine: network-bound)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.identity: object = engine
-
-    async def brief(self, text: str) -> ArticleBrief:
-        return await self.engine.abrief(text)
-
-    def close(self) -> None:
-        pass
-
-
-@dataclass(frozen=True)
-class EngineIdentity:
-    name: str
-    model: str | None = None
-    prompt_version: str | None = None
-
-
-_worker_engine: Any = None
-_worker_error: Exception | None = None
-
-
-def _start_worker(factory: Callable[[], Engine]) -> None:
-    global _worker_engine, _worker_error
-    try:
-        _worker_engine = factory()  # once per process: spaCy loads here, not per article
-    except Exception as error:  # reported per article, not as a broken pool
-        _worker_error = error
-
-
-def _brief_in_worker(text: str) -> str:
-    if _worker_error is not None:
-        raise _worker_error
-    return str(_worker_engine.brief(text).model_dump_json())
-
-
-class ProcessRunner:
-    """An engine made once in each of N worker processes (the offline engine: CPU-bound).
-
-    ``factory`` must be picklable (a module-level function): workers are spawned.
-    """
-
-    def __init__(
-        self, factory: Callable[[], Engine], processes: int, identity: EngineIdentity
-    ) -> None:
-        import multiprocessing
-
-        self.identity: object = identity
-        self.pool = ProcessPoolExecutor(
-            max_workers=processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(factory,),
-        )
-
-    async def brief(self, text: str) -> ArticleBrief:
-        loop = asyncio.get_running_loop()
-        return _from_json(await loop.run_in_executor(self.pool, _brief_in_worker, text))
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-# --------------------------------------------------------------------------- #
-# The run
-# --------------------------------------------------------------------------- #
 
 
 @dataclass
@@ -250,27 +76,41 @@ class BatchOptions:
     out_dir: Path
     concurrency: int = 4
     cache: BriefCache | None = None
-    formats: tuple[str, ...] = ()  # extra renderings written next to the JSON
+    formats: tuple[Format | str, ...] = ()  # renderings written next to the JSON (always written)
     price: Price | None = None
     on_result: Callable[[ItemResult], None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise InputError("--concurrency must be at least 1")
+        for fmt in self.formats:
+            file_suffix(fmt)  # a format that makes no file is refused before any work
+
+
+@dataclass
+class _Batch:
+    """What every article of one run shares."""
+
+    runner: Runner
+    identity: EngineIdentity
+    options: BatchOptions
 
 
 async def arun_batch(items: list[Item], runner: Runner, options: BatchOptions) -> BatchReport:
     """Brief every item, at most ``options.concurrency`` at a time; failures never stop the rest."""
-    if options.concurrency < 1:
-        raise InputError("--concurrency must be at least 1")
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise InputError(f"{options.out_dir}: cannot create the folder ({reason})") from None
+    batch = _Batch(runner, await runner.identify(), options)
     limit = asyncio.Semaphore(options.concurrency)
     report = BatchReport()
     started = time.perf_counter()
 
     async def one(item: Item) -> None:
         async with limit:
-            result = await _process(item, runner, options)
+            result = await _process(item, batch)
         report.results.append(result)
         if options.on_result:
             options.on_result(result)
@@ -287,17 +127,17 @@ async def arun_batch(items: list[Item], runner: Runner, options: BatchOptions) -
 
 
 def run_batch(items: list[Item], runner: Runner, options: BatchOptions) -> BatchReport:
+    """Blocking form of :func:`arun_batch`; closes ``runner`` at the end."""
     try:
         return asyncio.run(arun_batch(items, runner, options))
     finally:
         runner.close()
 
 
-async def _process(item: Item, runner: Runner, options: BatchOptions) -> ItemResult:
+async def _process(item: Item, batch: _Batch) -> ItemResult:
     started = time.perf_counter()
-    output = options.out_dir / f"{item.file_stem}.json"
     try:
-        result = await _brief_item(item, output, runner, options)
+        result = await _brief_item(item, batch)
     except SummarizerError as error:
         result = ItemResult(item.id, "failed", str(error))
     except Exception as error:  # one bad article must not stop the batch
@@ -306,22 +146,20 @@ async def _process(item: Item, runner: Runner, options: BatchOptions) -> ItemRes
     return result
 
 
-async def _brief_item(
-    item: Item, output: Path, runner: Runner, options: BatchOptions
-) -> ItemResult:
+async def _brief_item(item: Item, batch: _Batch) -> ItemResult:
     from summarizer.api import stamp
 
-    if item.error:
-        raise InputError(item.error)
+    options = batch.options
+    output = options.out_dir / f"{item.file_stem}.json"
     if item.url and output.exists():
         return ItemResult(item.id, "skipped", output=str(output))
-    text, source = await asyncio.to_thread(_load, item)
+    text, source = await asyncio.to_thread(load_item, item)
     digest = text_hash(text)
     if _finished(output, digest):
         return ItemResult(item.id, "skipped", output=str(output))
-    key = key_for(digest, runner.identity)
-    cached = options.cache.get(key) if options.cache is not None else None
-    brief = _from_json(cached) if cached else await runner.brief(text)
+    key = key_for(digest, batch.identity)
+    cached = _cached(options.cache, key)
+    brief = cached or await batch.runner.brief(text)
     stamp(brief, text, options.price, digest)
     if options.cache is not None and not cached:
         options.cache.put(key, brief.model_dump_json())
@@ -333,15 +171,9 @@ async def _brief_item(
                       output=str(output))
 
 
-def _load(item: Item) -> tuple[str, str]:
-    from summarizer.api import check_text
-    from summarizer.inputs.web import load_article
-
-    if item.text is not None:
-        return check_text(item.text), "inline"
-    target = item.url or str(item.path)
-    loaded = load_article(target)
-    return check_text(loaded.text), loaded.source
+def _cached(cache: BriefCache | None, key: CacheKey) -> ArticleBrief | None:
+    found = cache.get(key) if cache is not None else None
+    return ArticleBrief.model_validate_json(found) if found else None
 
 
 def _finished(output: Path, digest: str) -> bool:
@@ -353,12 +185,6 @@ def _finished(output: Path, digest: str) -> bool:
         return False
 
 
-def _from_json(data: str) -> ArticleBrief:
-    from summarizer.schema import ArticleBrief
-
-    return ArticleBrief.model_validate_json(data)
-
-
 def _write_outputs(
     item: Item,
     output: Path,
@@ -367,23 +193,16 @@ def _write_outputs(
     brief: ArticleBrief,
     options: BatchOptions,
 ) -> None:
-    from summarizer.inputs.files import write_atomic
-    from summarizer.render.formats import article_record, render
-
     record = article_record(brief, text, source, item_id=item.id, price=options.price)
-    suffixes = {"markdown": ".md", "html": ".html"}
     for fmt in options.formats:
-        rendered = render(brief, fmt, article=text, price=options.price)
-        write_atomic(output.with_suffix(suffixes[fmt]), rendered)
+        if fmt != Format.json:  # the record below is the JSON
+            rendered = render(brief, fmt, article=text, price=options.price)
+            write_atomic(output.with_suffix(file_suffix(fmt)), rendered)
     # The JSON goes last: its presence is what marks the article finished.
     write_atomic(output, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
 
 
 def _write_report(out_dir: Path, report: BatchReport) -> None:
-    from dataclasses import asdict
-
-    from summarizer.inputs.files import write_atomic
-
     data = {
         "seconds": round(report.seconds, 3),
         "tokens": report.tokens,

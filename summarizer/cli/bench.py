@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from summarizer.cli.options import fail
+from summarizer.cli import options as opt
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -43,12 +43,8 @@ def polnear(
 
       summarizer bench polnear ../shared/polnear --split dev
     """
-    from summarizer.errors import SummarizerError
-
-    try:
+    with opt.one_line_errors():
         result = run_polnear(path, split, limit)
-    except SummarizerError as error:
-        fail(str(error), error.exit_code)
     typer.echo(report(result))
     if json_out is not None:
         json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -96,6 +92,7 @@ def parse_only(texts: list[str]) -> float:
 
 
 def report(result: dict[str, Any]) -> str:
+    """The scores and timings of :func:`run_polnear`, as lines to read."""
     return "\n".join([
         f"PolNeAR {result['split']}: {result['articles']} articles, engine {result['engine']}",
         f"  gold {result['gold']}  predicted {result['predicted']}  matched {result['matched']}",

@@ -1,5 +1,5 @@
 """The ``summarizer eval`` command. Imports stay light: the work happens in
-``summarizer.evaluation.scoring`` and ``summarizer.evaluation.report``, imported when it runs."""
+``summarizer.evaluation`` (cases, runner, report, thresholds), imported when it runs."""
 
 from __future__ import annotations
 
@@ -9,18 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli.options import (
-    BaseUrlOption,
-    EngineName,
-    EngineOption,
-    ModelOption,
-    ModeOption,
-    fail,
-    note,
-)
+from summarizer.cli import options as opt
+from summarizer.config import EngineChoice
 
 if TYPE_CHECKING:
-    from summarizer.evaluation.scoring import Articles, CaseResult
+    from summarizer.config import LLMSettings
+    from summarizer.evaluation.cases import Articles
+    from summarizer.evaluation.runner import CaseResult
 
 
 class Similarity(StrEnum):
@@ -32,10 +27,15 @@ def eval_command(
     cases_dir: Annotated[
         Path, typer.Argument(help="Folder of case files (<id>.yaml).")
     ] = Path("evals/cases"),
-    engine: EngineOption = EngineName.auto,
-    model: ModelOption = None,
-    base_url: BaseUrlOption = None,
-    mode: ModeOption = None,
+    polnear: Annotated[
+        Path | None,
+        typer.Option(help="PolNeAR corpus root (env SUMMARIZER_POLNEAR; "
+                     "default: ../shared/polnear beside the project)."),
+    ] = None,
+    engine: opt.EngineOption = EngineChoice.auto,
+    model: opt.ModelOption = None,
+    base_url: opt.BaseUrlOption = None,
+    mode: opt.ModeOption = None,
     out: Annotated[
         Path, typer.Option(help="Folder for report.json, report.md and briefs/.")
     ] = Path("eval-out"),
@@ -57,11 +57,6 @@ def eval_command(
     thresholds: Annotated[
         Path | None,
         typer.Option(help="Thresholds file (default: evals/thresholds.yaml in the project)."),
-    ] = None,
-    polnear: Annotated[
-        Path | None,
-        typer.Option(help="PolNeAR corpus root (env SUMMARIZER_POLNEAR; "
-                     "default: ../shared/polnear beside the project)."),
     ] = None,
     case: Annotated[
         list[str] | None, typer.Option("--case", help="Run only this case id (repeatable).")
@@ -86,58 +81,69 @@ def eval_command(
 
       summarizer eval --engine llm --case seed-trump-putin-call --check --profile llm-smoke
     """
-    options = dict(locals())
-    from summarizer.errors import SummarizerError
-
-    try:
-        failures = _run(**options)
-    except SummarizerError as error:
-        fail(str(error), error.exit_code)
+    with opt.one_line_errors():
+        failures = _run(
+            cases_dir, engine, opt.llm_settings(model, base_url, mode), out=out,
+            baseline=baseline, tolerance=tolerance, check=check, profile=profile,
+            thresholds=thresholds, polnear=polnear, case_ids=case or [],
+            concurrency=concurrency, similarity=similarity,
+        )
     for line in failures:
         typer.echo(f"summarizer: FAIL {line}", err=True)
     if failures:
         raise typer.Exit(1)
 
 
-def _run(**options: Any) -> list[str]:
-    from summarizer.api import settings_for
-    from summarizer.engines import create, select
+def _run(
+    cases_dir: Path,
+    choice: EngineChoice,
+    settings: LLMSettings,
+    *,
+    out: Path,
+    baseline: Path | None,
+    tolerance: float,
+    check: bool,
+    profile: str | None,
+    thresholds: Path | None,
+    polnear: Path | None,
+    case_ids: list[str],
+    concurrency: int | None,
+    similarity: Similarity,
+) -> list[str]:
+    from summarizer.engines import EngineIdentity, create, select
+    from summarizer.evaluation import cases as ev
     from summarizer.evaluation import report as reports
-    from summarizer.evaluation import scoring as ev
+    from summarizer.evaluation import thresholds as limits
+    from summarizer.evaluation.matching import question_rule
+    from summarizer.evaluation.runner import run_eval
 
-    cases_dir: Path = options["cases_dir"]
-    cases = ev.load_cases(cases_dir, options["case"] or ())
-    settings = settings_for(
-        model=options["model"], base_url=options["base_url"], mode=options["mode"]
-    )
-    name = select(options["engine"].value, settings)
-    profile = options["profile"] or name
+    cases = ev.load_cases(cases_dir, case_ids)
+    name = select(choice, settings)
+    profile = profile or name
     minimums = None
-    if options["check"]:
+    if check:
         default = ev.find_project_root(cases_dir) / "evals" / "thresholds.yaml"
-        minimums = reports.load_thresholds(options["thresholds"] or default, profile)
-    old = reports.load_json_report(options["baseline"]) if options["baseline"] else None
-    questions = ev.question_rule(options["similarity"].value)
+        minimums = limits.load_thresholds(thresholds or default, profile)
+    old = reports.load_json_report(baseline) if baseline else None
+    questions = question_rule(similarity.value)
 
-    articles = ev.Articles.default(cases_dir, options["polnear"])
-    concurrency = options["concurrency"] or (4 if name == "llm" else 1)
-    results = ev.run_eval(
-        cases, lambda: create(name, settings), articles, concurrency, questions
-    )
-
-    model = next((r.brief.meta.model for r in results if r.brief and r.brief.meta.model), None)
-    if name == "llm":
-        model = model or settings.model
+    articles = ev.Articles.default(cases_dir, polnear)
+    at_once = concurrency or (4 if name == "llm" else 1)
+    run = run_eval(cases, lambda: create(name, settings), articles, at_once, questions)
+    results = run.results
+    opt.say_engine(choice, name)
+    # No identity when no engine was made (every article missing): name the one chosen.
+    engine = run.identity or EngineIdentity(name, settings.model if name == "llm" else None)
     report = reports.build_report(
-        results, engine=name, model=model, cases_dir=str(cases_dir), questions=questions
+        results, engine=engine, cases_dir=str(cases_dir), questions=questions
     )
-    deltas = reports.compare(report, old, options["tolerance"]) if old else None
-    failures = reports.judge(report, deltas, options["tolerance"], minimums, profile)
-    written = _write(report, results, options["out"])
+    deltas = reports.compare(report, old, tolerance) if old else None
+    failures = limits.judge(report, deltas, tolerance, minimums, profile)
+    written = _write(report, results, out)
     reports.print_tables(report, deltas, minimums)
-    note(f"wrote {written}")
+    opt.note(f"wrote {written}")
     for line in reports.comparability(report, old) if old else []:
-        note(f"warning: {line}")
+        opt.note(f"warning: {line}")
     _note_problems(results, articles)
     return failures
 
@@ -157,10 +163,10 @@ def _write(report: dict[str, Any], results: list[CaseResult], out: Path) -> str:
 def _note_problems(results: list[CaseResult], articles: Articles) -> None:
     missing = [r for r in results if r.status == "missing"]
     for result in missing:
-        note(f"missing: {result.id}: {result.message}")
+        opt.note(f"missing: {result.id}: {result.message}")
     if any(r.case.article.startswith("polnear:") for r in missing):
-        note(f"PolNeAR corpus looked for in {articles.polnear_root}: "
-              "give --polnear PATH or set SUMMARIZER_POLNEAR")
+        opt.note(f"PolNeAR corpus looked for in {articles.polnear_root}: "
+                 "give --polnear PATH or set SUMMARIZER_POLNEAR")
     for result in results:
         if result.status == "error":
-            note(f"error: {result.id}: {result.message}")
+            opt.note(f"error: {result.id}: {result.message}")

@@ -1,21 +1,25 @@
-"""What several commands share (summarize, batch, eval, bench): options and stderr lines."""
+"""What several commands share: typed options, the engine line, one-line errors.
+
+Each option is defined once here and used by every command that takes it;
+``summarize`` and ``batch`` take the same LLM flags.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from summarizer.config import EngineChoice
 
-class EngineName(StrEnum):
-    auto = "auto"
-    llm = "llm"
-    offline = "offline"
-
+if TYPE_CHECKING:
+    from summarizer.config import LLMSettings
 
 EngineOption = Annotated[
-    EngineName, typer.Option(help="llm needs an endpoint; offline needs none; auto picks.")
+    EngineChoice, typer.Option(help="llm needs an endpoint; offline needs none; auto picks.")
 ]
 ModelOption = Annotated[str | None, typer.Option(help="Model name (env SUMMARIZER_MODEL).")]
 BaseUrlOption = Annotated[
@@ -28,6 +32,44 @@ ModeOption = Annotated[
     typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, "
                  "json_schema, md_json (env SUMMARIZER_MODE)."),
 ]
+MaxTokensOption = Annotated[
+    int | None,
+    typer.Option(help="Most tokens the model may answer with (env SUMMARIZER_MAX_TOKENS)."),
+]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(help="Seconds one model request may take (env SUMMARIZER_TIMEOUT)."),
+]
+BudgetOption = Annotated[
+    float | None,
+    typer.Option(help="Seconds all model requests of one brief may take together, "
+                 "retries and re-asks included (env SUMMARIZER_BUDGET)."),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+]
+
+
+def llm_settings(
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    max_tokens: int | None = None,
+    timeout: float | None = None,
+    budget: float | None = None,
+) -> LLMSettings:
+    """The LLM flags on top of the environment."""
+    from summarizer.api import settings_for
+
+    return settings_for(model=model, base_url=base_url, mode=mode, max_tokens=max_tokens,
+                        timeout=timeout, total_timeout=budget)  # fmt: skip
+
+
+def say_engine(choice: EngineChoice, engine: str) -> None:
+    """The one line that says ``auto`` ran the offline engine, and why."""
+    if choice == EngineChoice.auto and engine == "offline":
+        note("no LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): "
+             "using the offline engine")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -37,4 +79,16 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def note(message: str) -> None:
+    """One line on stderr."""
     typer.echo(f"summarizer: {message}", err=True)
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """A ``SummarizerError`` inside becomes :func:`fail` with its message and exit code."""
+    from summarizer.errors import SummarizerError
+
+    try:
+        yield
+    except SummarizerError as error:
+        fail(str(error), error.exit_code)

@@ -1,20 +1,18 @@
-"""The JSON Schema of the brief, as committed in schemas/.
+"""``summarizer schema``: the JSON Schema of the brief, as committed in schemas/.
 
-Regenerate with ``python -m summarizer.cli.schema`` (or
-``summarizer schema -o schemas/brief.schema.json``); a test fails when the
-committed file is stale.
+Regenerate the committed copy with ``summarizer schema --output
+schemas/brief.schema.json``; a test fails when it is stale.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-SCHEMA_FILE = Path("schemas") / "brief.schema.json"
+from summarizer.cli import options as opt
 
 
 def schema_json() -> str:
+    """The brief's JSON Schema (draft 2020-12), indented, as committed."""
     from summarizer.schema import ArticleBrief
 
     schema = ArticleBrief.model_json_schema()
@@ -22,11 +20,14 @@ def schema_json() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_FILE
-    target.write_text(schema_json(), encoding="utf-8")
-    print(f"wrote {target}")
+def schema(output: opt.OutputOption = None) -> None:
+    """Print the JSON Schema of the brief.
 
+    Example:
 
-if __name__ == "__main__":
-    main()
+      summarizer schema --output schemas/brief.schema.json
+    """
+    from summarizer.inputs.files import write_output
+
+    with opt.one_line_errors():
+        write_output(schema_json(), output)

@@ -20,21 +20,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarizer.errors import InputError
-from summarizer.schema import ArticleBrief, Evidence
+from summarizer.schema import ArticleBrief
+from summarizer.spans import CharInterval
+from summarizer.text import word_set
 
-Pieces = tuple[tuple[int, int], ...]
+#: The stretches of text one annotation covers (brat spans may be discontinuous).
+Pieces = tuple[CharInterval, ...]
 
 MATCH_THRESHOLD = 0.5
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-PRONOUNS = _word_set(
+PRONOUNS = word_set(
     "i me my we us our you your he him his she her it its they them their this that "
     "who which these those one"
 )
-STOPWORDS = PRONOUNS | _word_set(
+STOPWORDS = PRONOUNS | word_set(
     "a an the of and or to in on at for by with from as s mr mrs ms dr"
 )
 _ANNOTATOR = re.compile(r"_[0-9a-f]{4}$")
@@ -52,6 +51,8 @@ class Attribution:
 
 @dataclass
 class Article:
+    """One corpus article: its file stem, its text and its gold attributions."""
+
     stem: str
     text: str
     attributions: list[Attribution] = field(default_factory=list)
@@ -59,6 +60,9 @@ class Article:
 
 @dataclass
 class Score:
+    """Counts over one or more articles; precision, recall, F1 and source accuracy
+    derive from them (0.0 when their denominator is 0)."""
+
     articles: int = 0
     gold: int = 0
     predicted: int = 0
@@ -84,6 +88,7 @@ class Score:
         return self.source_right / self.source_judged if self.source_judged else 0.0
 
     def add(self, other: Score) -> None:
+        """Add another score's counts to this one."""
         self.articles += other.articles
         self.gold += other.gold
         self.predicted += other.predicted
@@ -92,6 +97,7 @@ class Score:
         self.source_right += other.source_right
 
     def as_dict(self) -> dict[str, float]:
+        """Counts and rates (four decimal places), as ``summarizer bench --json`` writes."""
         return {
             "articles": self.articles,
             "gold": self.gold,
@@ -127,11 +133,11 @@ def split_dir(path: Path, split: str | None = None) -> Path:
 
 
 def parse_pieces(spec: str) -> Pieces:
-    """``'752 760;769 800'`` -> ``((752, 760), (769, 800))``."""
+    """``'752 760;769 800'`` -> ``(CharInterval(752, 760), CharInterval(769, 800))``."""
     pieces = []
     for part in spec.split(";"):
         start, end = part.split()
-        pieces.append((int(start), int(end)))
+        pieces.append(CharInterval(int(start), int(end)))
     return tuple(pieces)
 
 
@@ -172,6 +178,7 @@ def annotation_files(directory: Path) -> dict[str, Path]:
 
 
 def read_split(directory: Path, limit: int | None = None) -> list[Article]:
+    """The articles of a split that have annotations, by stem; at most ``limit``."""
     articles = []
     for stem, ann in sorted(annotation_files(directory).items()):
         text_path = directory / "text" / f"{stem}.txt"
@@ -189,7 +196,8 @@ def read_split(directory: Path, limit: int | None = None) -> list[Article]:
 # --------------------------------------------------------------------------- #
 
 
-def _distance(a: Evidence, b: Evidence) -> int:
+def _distance(a: CharInterval, b: CharInterval) -> int:
+    """Characters between two intervals; 0 when they touch or overlap."""
     if a.end <= b.start:
         return b.start - a.end
     if b.end <= a.start:
@@ -204,13 +212,12 @@ def predictions(brief: ArticleBrief) -> list[Attribution]:
     for claim in brief.claims:
         if claim.source_id is None or not claim.evidence:
             continue
-        content = claim.evidence[0]
-        mentions = sources[claim.source_id].evidence
+        content = claim.evidence[0].interval
+        mentions = [e.interval for e in sources[claim.source_id].evidence]
         source: Pieces = ()
         if mentions:
-            near = min(mentions, key=lambda e: _distance(e, content))
-            source = ((near.start, near.end),)
-        found.append(Attribution(content=((content.start, content.end),), source=source))
+            source = (min(mentions, key=lambda mention: _distance(mention, content)),)
+        found.append(Attribution(content=(content,), source=source))
     return found
 
 
@@ -221,10 +228,11 @@ def predictions(brief: ArticleBrief) -> list[Attribution]:
 
 def chars(pieces: Pieces) -> frozenset[int]:
     """The character positions the pieces cover."""
-    return frozenset(i for start, end in pieces for i in range(start, end))
+    return frozenset(i for piece in pieces for i in range(piece.start, piece.end))
 
 
 def dice(a: frozenset[int], b: frozenset[int]) -> float:
+    """Dice coefficient of two character sets; 0.0 when both are empty."""
     if not a and not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
@@ -267,6 +275,7 @@ def judgeable(gold: Attribution, text: str) -> bool:
 
 
 def source_right(gold: Attribution, predicted: Attribution, text: str) -> bool:
+    """The predicted source overlaps the gold one or shares a content word with it."""
     if not predicted.source:
         return False
     if chars(gold.source) & chars(predicted.source):
@@ -275,11 +284,13 @@ def source_right(gold: Attribution, predicted: Attribution, text: str) -> bool:
 
 
 def span_text(pieces: Pieces, text: str) -> str:
-    return " ".join(text[start:end] for start, end in pieces)
+    """The text the pieces cover, joined by spaces."""
+    return " ".join(piece.of(text) for piece in pieces)
 
 
 def score_article(text: str, gold: Sequence[Attribution],
                   predicted: Sequence[Attribution]) -> Score:
+    """Match one article's predictions to its gold attributions and judge the sources."""
     pairs = match(gold, predicted)
     result = Score(articles=1, gold=len(gold), predicted=len(predicted), matched=len(pairs))
     for gi, pi in pairs:
@@ -290,6 +301,7 @@ def score_article(text: str, gold: Sequence[Attribution],
 
 
 def score_all(items: Iterable[tuple[str, Sequence[Attribution], Sequence[Attribution]]]) -> Score:
+    """The summed score of (text, gold, predicted) for every article."""
     total = Score()
     for text, gold, predicted in items:
         total.add(score_article(text, gold, predicted))

@@ -1,4 +1,5 @@
-"""Eval reports: report.json, report.md, the terminal tables, baselines and thresholds."""
+"""Eval reports: building report.json, comparing it with a baseline, report.md and the
+terminal tables. Thresholds (minimum scores) are in summarizer.evaluation.thresholds."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from summarizer.errors import ConfigError, InputError
-from summarizer.evaluation.scoring import (
+from summarizer.engines import EngineIdentity
+from summarizer.errors import InputError
+from summarizer.evaluation.matching import (
     LEXICAL_QUESTIONS,
-    METRICS,
     QUESTION_THRESHOLD,
     STATEMENT_THRESHOLD,
-    CaseResult,
     QuestionRule,
-    Ratio,
 )
+from summarizer.evaluation.runner import CaseResult
+from summarizer.evaluation.scoring import METRICS, Ratio, rounded
+from summarizer.evaluation.thresholds import minimum_of
 
 REPORT_VERSION = 1
 
@@ -78,11 +80,8 @@ CASE_COLUMNS = (
 )
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
 def fmt(value: float | None) -> str:
+    """A score for tables: two decimal places, "—" when undefined."""
     return "—" if value is None else f"{value:.2f}"
 
 
@@ -95,8 +94,8 @@ def aggregate(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
         total = Ratio(sum(r.num for r in ratios), sum(r.den for r in ratios))
         defined = [v for v in (r.value for r in ratios) if v is not None]
         metrics[name] = {
-            "micro": _round(total.value),
-            "macro": _round(sum(defined) / len(defined)) if defined else None,
+            "micro": rounded(total.value),
+            "macro": rounded(sum(defined) / len(defined)) if defined else None,
             "cases": len(defined),
             "num": total.num,
             "den": total.den,
@@ -116,7 +115,7 @@ def _case_entry(result: CaseResult) -> dict[str, Any]:
         "attempts": None,
     }
     if result.score is not None:
-        entry["scores"] = {k: _round(v.value) for k, v in result.score.scores.items()}
+        entry["scores"] = {k: rounded(v.value) for k, v in result.score.scores.items()}
         entry["counts"] = {k: [v.num, v.den] for k, v in result.score.scores.items()}
         entry["missed"] = result.score.misses
     if result.brief is not None:
@@ -140,15 +139,24 @@ def _operations(results: list[CaseResult]) -> dict[str, Any]:
 
 
 def build_report(
-    results: list[CaseResult], *, engine: str, model: str | None, cases_dir: str,
+    results: list[CaseResult], *, engine: EngineIdentity, cases_dir: str,
     questions: QuestionRule = LEXICAL_QUESTIONS,
 ) -> dict[str, Any]:
+    """The report of a run (what report.json holds): who made the briefs, the averages,
+    operations, the matching rules, and every case's scores and misses.
+
+    ``model`` is the one the briefs name (the offline engine names its spaCy model),
+    else the engine's; ``prompt_version`` is the engine's.
+    """
     statuses = [r.status for r in results]
+    briefs_model = next((r.brief.meta.model for r in results if r.brief and r.brief.meta.model),
+                        None)
     return {
         "report_version": REPORT_VERSION,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "engine": engine,
-        "model": model,
+        "engine": engine.name,
+        "model": briefs_model or engine.model,
+        "prompt_version": engine.prompt_version,
         "cases_dir": cases_dir,
         "similarity": questions.name,
         "question_threshold": questions.threshold,
@@ -166,12 +174,14 @@ def build_report(
 
 
 # --------------------------------------------------------------------------- #
-# Baselines and thresholds
+# Baselines
 # --------------------------------------------------------------------------- #
 
 
 @dataclass(frozen=True)
 class Delta:
+    """One metric's micro value in the baseline and now; ``regressed`` when it fell too far."""
+
     metric: str
     old: float | None
     new: float | None
@@ -179,10 +189,12 @@ class Delta:
 
     @property
     def change(self) -> float | None:
+        """New minus old; None when either is undefined."""
         return None if self.old is None or self.new is None else self.new - self.old
 
 
 def load_json_report(path: Path) -> dict[str, Any]:
+    """An earlier report.json, for a baseline; InputError when it is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -220,82 +232,6 @@ def comparability(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]
     return notes
 
 
-IF_MEASURED = "?"  # "metric?: 0.9" in thresholds.yaml: checked only when something was scored
-
-
-def load_thresholds(path: Path, profile: str) -> dict[str, float]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such thresholds file") from None
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot read thresholds ({type(error).__name__})") from None
-    if not isinstance(data, dict) or profile not in data:
-        known = ", ".join(data) if isinstance(data, dict) else "none"
-        raise ConfigError(f"{path}: no thresholds for {profile!r} (has: {known})")
-    minimums = data[profile] or {}
-    if not isinstance(minimums, dict):
-        raise ConfigError(f"{path}: {profile} must map metric names to minimum scores")
-    for name, value in minimums.items():
-        if str(name).removesuffix(IF_MEASURED) not in METRICS:
-            raise ConfigError(f"{path}: {profile}: unknown metric {name!r}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise ConfigError(f"{path}: {profile}: {name} must be a number in [0, 1]")
-    return {str(k): float(v) for k, v in minimums.items()}
-
-
-def check(report: dict[str, Any], minimums: dict[str, float]) -> list[str]:
-    """One line per failure: a metric below its minimum (or unmeasured), or missing cases."""
-    failures = []
-    missing = [c["id"] for c in report["cases"] if c["status"] == "missing"]
-    if missing:
-        failures.append(f"{len(missing)} case(s) not run, article missing: {', '.join(missing)}")
-    for key, minimum in minimums.items():
-        name = key.removesuffix(IF_MEASURED)
-        value = report["metrics"][name]["micro"]
-        if value is None and key.endswith(IF_MEASURED):
-            continue
-        if value is None:
-            failures.append(f"{name}: not measured (nothing to score), minimum {minimum:.2f}")
-        elif value < minimum:
-            failures.append(f"{name}: {value:.3f} < minimum {minimum:.2f}")
-    return failures
-
-
-def _fmt3(value: float | None) -> str:
-    return "unmeasured" if value is None else f"{value:.3f}"
-
-
-def judge(
-    report: dict[str, Any],
-    deltas: list[Delta] | None,
-    tolerance: float,
-    minimums: dict[str, float] | None,
-    profile: str,
-) -> list[str]:
-    """The failures of a run (regressions, then checks), also recorded in the report."""
-    failures: list[str] = []
-    if deltas is not None:
-        regressions = [
-            f"{d.metric}: {_fmt3(d.old)} -> {_fmt3(d.new)} (fell more than {tolerance})"
-            for d in deltas
-            if d.regressed
-        ]
-        report["baseline"] = {
-            "tolerance": tolerance,
-            "change": {d.metric: _round(d.change) for d in deltas},
-            "regressions": regressions,
-        }
-        failures += regressions
-    if minimums is not None:
-        below = check(report, minimums)
-        report["check"] = {"profile": profile, "minimums": minimums, "failures": below}
-        failures += below
-    return failures
-
-
 # --------------------------------------------------------------------------- #
 # Markdown and terminal output
 # --------------------------------------------------------------------------- #
@@ -313,6 +249,8 @@ def _case_cells(entry: dict[str, Any]) -> list[str]:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
+    """report.md: the scores, the per-case table, check and baseline verdicts, each case's
+    misses and problems, and the matching rules."""
     summary = report["summary"]
     out = [
         f"# Eval report: {report['engine']}" + (f" ({report['model']})" if report["model"] else ""),
@@ -372,6 +310,8 @@ def print_tables(
     deltas: list[Delta] | None = None,
     minimums: dict[str, float] | None = None,
 ) -> None:
+    """Print the per-case table and the scores table (with minimums and baseline changes
+    when given) to the terminal."""
     from rich.console import Console
     from rich.table import Table
 
@@ -398,7 +338,7 @@ def print_tables(
     for name, m in report["metrics"].items():
         row = [name, fmt(m["micro"]), fmt(m["macro"]), str(m["cases"])]
         if minimums:
-            row.append(fmt(minimums.get(name, minimums.get(name + IF_MEASURED))))
+            row.append(fmt(minimum_of(minimums, name)))
         if deltas:
             delta = by_name[name]
             change = "—" if delta.change is None else f"{delta.change:+.3f}"
@@ -408,6 +348,7 @@ def print_tables(
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write report.json and report.md into ``out_dir`` atomically; their paths."""
     from summarizer.inputs.files import write_atomic
 
     json_path, md_path = out_dir / "report.json", out_dir / "report.md"

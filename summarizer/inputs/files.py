@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from summarizer.errors import InputError
+from summarizer.inputs.web import is_url
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -44,6 +45,7 @@ def decode(data: bytes, name: str) -> str:
 
 
 def read_text(path: str) -> str:
+    """The text of the file at ``path``, or of stdin for '-': decoded, at most 20 MB."""
     if path == "-":
         if sys.stdin is None or sys.stdin.closed:
             raise InputError("stdin is closed: give a file path or pipe an article in")
@@ -66,8 +68,10 @@ def read_text(path: str) -> str:
     return decode(data, name)
 
 
-def check_output_path(output: Path, input_path: str) -> None:
+def check_output_path(output: Path | None, input_path: str) -> None:
     """Refuse to write over the article itself or into a folder."""
+    if output is None or is_url(input_path):
+        return
     if output.is_dir():
         raise InputError(f"{output}: is a folder; give a file name for --output")
     if input_path != "-" and output.exists() and output.resolve() == Path(input_path).resolve():
@@ -93,3 +97,11 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         hint = "; free some space, then rerun" if error.errno == errno.ENOSPC else ""
         raise InputError(f"{path}: cannot write ({error.strerror}){hint}") from None
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """``text`` to ``output`` (atomically), or to stdout when there is none."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)

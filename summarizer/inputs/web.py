@@ -1,14 +1,13 @@
-"""Articles from URLs and HTML files: fetch with bounds, then extract the story text.
+"""Articles from the web and from HTML: fetch a URL with bounds, extract the story text.
 
-Offsets in a brief always index into the *extracted* text that
-:func:`load_article` returns, so callers must keep that text with the brief.
+Offsets in a brief always index into the *extracted* text, so callers must keep
+that text with the brief (see :class:`summarizer.inputs.LoadedArticle`).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from summarizer.errors import InputError
 
@@ -22,32 +21,15 @@ MIN_ARTICLE_WORDS = 60
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PAGE_TYPES = ("text/html", "application/xhtml", "text/plain")
 
-Kind = Literal["text", "html", "url"]
-
-
-@dataclass(frozen=True)
-class LoadedArticle:
-    """The article text to brief, and where it came from."""
-
-    text: str
-    source: str
-    kind: Kind
-
 
 def is_url(value: str) -> bool:
+    """True for an http:// or https:// address."""
     return value.lower().startswith(("http://", "https://"))
 
 
-def load_article(path_or_url: str) -> LoadedArticle:
-    """A URL, an HTML file, a text file or '-' (stdin) -> the text to brief."""
-    from summarizer.inputs.files import read_text
-
-    if is_url(path_or_url):
-        return LoadedArticle(fetch_article(path_or_url), path_or_url, "url")
-    if path_or_url.lower().endswith(HTML_SUFFIXES):
-        html = read_text(path_or_url)
-        return LoadedArticle(extract_article(html, path_or_url), path_or_url, "html")
-    return LoadedArticle(read_text(path_or_url), path_or_url, "text")
+def is_html_file(path: str) -> bool:
+    """True for a file name that ends like an HTML page."""
+    return path.lower().endswith(HTML_SUFFIXES)
 
 
 def extract_article(html: str, name: str) -> str:
@@ -69,6 +51,7 @@ def extract_article(html: str, name: str) -> str:
 
 
 def fetch_article(url: str, *, timeout: float = TIMEOUT_SECONDS) -> str:
+    """The story text at ``url``: a plain-text page as it is, an HTML page extracted."""
     body, content_type = download(url, timeout=timeout)
     if content_type.startswith("text/plain"):
         text = body.strip()

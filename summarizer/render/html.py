@@ -15,7 +15,8 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from summarizer.render.formats import claims_by_source, source_heading, usage_line
+from summarizer.render.parts import claims_by_source, source_heading, usage_line
+from summarizer.spans import CharInterval
 
 if TYPE_CHECKING:
     from summarizer.pricing import Price
@@ -71,28 +72,29 @@ h3 { font-size: .95em; margin: .8em 0 .2em; }
 
 
 @dataclass(frozen=True)
-class Span:
+class Mark:
+    """One evidence span to highlight: its id (``e0``, ``e1``, ...), where, and its colour."""
+
     id: str
-    start: int
-    end: int
+    at: CharInterval
     colour: str
 
 
-class _Spans:
+class _Marks:
     """Numbers evidence spans (e0, e1, ...) and remembers their colours."""
 
     def __init__(self, article: str) -> None:
         self.article = article
-        self.spans: list[Span] = []
+        self.marks: list[Mark] = []
 
     def add(self, evidence: list[Evidence], colour: str) -> list[str]:
         ids: list[str] = []
         for e in evidence:
-            if self.article[e.start : e.end] != e.text:
+            if not e.grounded_in(self.article):
                 continue  # not grounded in this text: nothing to point at
-            span = Span(f"e{len(self.spans)}", e.start, e.end, colour)
-            self.spans.append(span)
-            ids.append(span.id)
+            mark = Mark(f"e{len(self.marks)}", e.interval, colour)
+            self.marks.append(mark)
+            ids.append(mark.id)
         return ids
 
 
@@ -103,17 +105,18 @@ def _colours(brief: ArticleBrief) -> dict[str | None, str]:
     return colours
 
 
-def highlight(article: str, spans: list[Span]) -> str:
-    """The escaped article with each stretch covered by spans wrapped in one <mark>."""
-    cuts = sorted({0, len(article)} | {s.start for s in spans} | {s.end for s in spans})
+def highlight(article: str, marks: list[Mark]) -> str:
+    """The escaped article with each stretch covered by marks wrapped in one <mark>."""
+    cuts = sorted({0, len(article)} | {m.at.start for m in marks} | {m.at.end for m in marks})
     out: list[str] = []
     for a, b in pairwise(cuts):
-        piece = escape(article[a:b])
-        covering = [s for s in spans if s.start <= a and b <= s.end]
+        stretch = CharInterval(a, b)
+        piece = escape(stretch.of(article))
+        covering = [m for m in marks if m.at.contains(stretch)]
         if not covering:
             out.append(piece)
             continue
-        ids = " ".join(s.id for s in covering)
+        ids = " ".join(m.id for m in covering)
         out.append(f'<mark class="ev" data-ev="{ids}" style="--c:{covering[0].colour}">'
                    f"{piece}</mark>")
     return "".join(out)
@@ -125,7 +128,7 @@ def _button(label: str, ids: list[str], colour: str) -> str:
             f'style="--c:{colour}"{disabled}>{escape(label)}</button>')
 
 
-def _brief_panel(brief: ArticleBrief, spans: _Spans, price: Price | None) -> list[str]:
+def _brief_panel(brief: ArticleBrief, marks: _Marks, price: Price | None) -> list[str]:
     colours = _colours(brief)
     out = ["<h1>Brief</h1>", f'<p class="summary">{escape(brief.summary.strip())}</p>']
     if brief.claims:
@@ -135,7 +138,7 @@ def _brief_panel(brief: ArticleBrief, spans: _Spans, price: Price | None) -> lis
             anon = ' class="anon"' if source is not None and source.anonymous else ""
             out.append(f'<h3><span class="swatch" style="--c:{colour}"></span>'
                        f"<span{anon}>{escape(source_heading(source))}</span></h3>")
-            out += [_button(c.statement, spans.add(c.evidence, colour), colour) for c in claims]
+            out += [_button(c.statement, marks.add(c.evidence, colour), colour) for c in claims]
     if brief.sources:
         out.append("<h2>Sources</h2>")
         for source in brief.sources:
@@ -143,10 +146,10 @@ def _brief_panel(brief: ArticleBrief, spans: _Spans, price: Price | None) -> lis
             label = source_heading(source) + (f" ×{source.count}" if source.count else "")
             if source.anonymity_reason:
                 label += f" — reason given: {source.anonymity_reason}"
-            out.append(_button(label, spans.add(source.evidence, colour), colour))
+            out.append(_button(label, marks.add(source.evidence, colour), colour))
     if brief.unknowns:
         out.append("<h2>Unknowns</h2>")
-        out += [_button(u.statement, spans.add(u.evidence, UNKNOWN_COLOUR), UNKNOWN_COLOUR)
+        out += [_button(u.statement, marks.add(u.evidence, UNKNOWN_COLOUR), UNKNOWN_COLOUR)
                 for u in brief.unknowns]
     if brief.parties:
         out.append("<h2>Parties</h2><ul>")
@@ -169,8 +172,10 @@ def _csp() -> str:
 
 
 def to_html(brief: ArticleBrief, article: str, price: Price | None = None) -> str:
-    spans = _Spans(article)
-    panel = _brief_panel(brief, spans, price)  # numbers the spans, so it comes first
+    """One self-contained page: ``article`` with every grounded evidence span highlighted,
+    beside the brief; clicking a claim, source or unknown marks its spans."""
+    marks = _Marks(article)
+    panel = _brief_panel(brief, marks, price)  # numbers the marks, so it comes first
     title = escape(" ".join(brief.summary.split())[:80] or "Brief")
     return "\n".join([
         "<!doctype html>",
@@ -179,7 +184,7 @@ def to_html(brief: ArticleBrief, article: str, price: Price | None = None) -> st
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title>",
         f"<style>{STYLE}</style></head><body>",
-        f'<main id="article">{highlight(article, spans.spans)}</main>',
+        f'<main id="article">{highlight(article, marks.marks)}</main>',
         '<aside id="brief">', *panel, "</aside>",
         f"<script>{SCRIPT}</script>",
         "</body></html>",

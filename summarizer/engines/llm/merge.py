@@ -17,6 +17,7 @@ from summarizer.schema import (
     Unknown,
     Usage,
 )
+from summarizer.spans import any_overlap
 from summarizer.text import sentence_spans, text_hash
 
 
@@ -40,11 +41,12 @@ def _key(text: str) -> str:
 
 
 def _overlap(a: list[Evidence], b: list[Evidence]) -> bool:
-    return any(x.start < y.end and y.start < x.end for x in a for y in b)
+    return any_overlap([e.interval for e in a], [e.interval for e in b])
 
 
 def _union_evidence(groups: list[list[Evidence]]) -> list[Evidence]:
-    spans = {(e.start, e.end): e for group in groups for e in group}
+    """Each span once, in article order."""
+    spans = {e.interval: e for group in groups for e in group}
     return [spans[span] for span in sorted(spans)]
 
 
@@ -91,7 +93,7 @@ def _first(values: Iterable[V | None]) -> V | None:
 
 def _weight(item: Claim | Unknown) -> tuple[int, int]:
     """Better grounded (more evidence text) first, then the longer statement."""
-    return sum(e.end - e.start for e in item.evidence), len(item.statement)
+    return sum(len(e.interval) for e in item.evidence), len(item.statement)
 
 
 def _same_statement(a: Claim | Unknown, b: Claim | Unknown) -> bool:
@@ -106,7 +108,7 @@ class _Merger:
         self.ids: list[dict[str, str]] = [{} for _ in parts]  # per part: old id -> new id
 
     def _keep(self, evidence: list[Evidence]) -> list[Evidence]:
-        kept = [e for e in evidence if self.text[e.start : e.end] == e.text]
+        kept = [e for e in evidence if e.grounded_in(self.text)]
         self.dropped += len(evidence) - len(kept)
         return kept
 

@@ -4,21 +4,27 @@ This is separate from validation re-asks (instructor's loop): a 429 or a
 dropped connection is retried here with backoff and never costs a re-ask.
 Errors that retrying cannot fix (401, 403, 404, 400) and errors that keep
 happening become an ``EndpointError`` with a one-line message.
+
+``ClientPool`` holds the HTTP client: one per event loop, closed when the last
+brief using it ends, before its loop does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
+import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from functools import cache
+from typing import Any, TypeVar
 
 import openai
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
-    Retrying,
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
@@ -127,31 +133,18 @@ class TransportPolicy:
     def _spent(deadline: float) -> bool:
         return deadline - time.monotonic() < MIN_REQUEST_SECONDS
 
-    def call(
-        self, fn: Callable[[float], T], *, model: str | None = None, deadline: float | None = None
-    ) -> T:
-        """``fn(timeout)`` retried; every request ends by ``deadline``.
-
-        Calls that belong to one brief share its deadline, so the budget bounds the
-        whole brief; without one, the budget starts now.
-        """
-        attempts, deadline = 0, self.deadline() if deadline is None else deadline
-        try:
-            for attempt in Retrying(**self._options(deadline)):  # type: ignore[arg-type]
-                with attempt:
-                    attempts += 1
-                    return fn(self.timeout(deadline))
-        except openai.OpenAIError as error:
-            raise self.explain(error, attempts, model, self._spent(deadline)) from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def acall(
+    async def call(
         self,
         fn: Callable[[float], Awaitable[T]],
         *,
         model: str | None = None,
         deadline: float | None = None,
     ) -> T:
+        """``await fn(timeout)``, retried; every request ends by ``deadline``.
+
+        Calls that belong to one brief share its deadline, so the budget bounds the
+        whole brief; without one, the budget starts now.
+        """
         attempts, deadline = 0, self.deadline() if deadline is None else deadline
         try:
             async for attempt in AsyncRetrying(**self._options(deadline)):  # type: ignore[arg-type]
@@ -169,42 +162,105 @@ class TransportPolicy:
 
         ``spent`` says the time budget ran out before the last request could end.
         """
-        url = self.url
         tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        if isinstance(error, openai.APIConnectionError):  # timeouts included
+            return EndpointError(self._no_answer(error, tries, spent))
+        if isinstance(error, openai.APIStatusError):
+            return EndpointError(self._refusal(error, tries, model))
+        return EndpointError(f"request to {self.url} failed: {clip(str(error), 200)}")
+
+    def _no_answer(self, error: openai.APIConnectionError, tries: str, spent: bool) -> str:
+        url = self.url
         if isinstance(error, openai.APITimeoutError) and spent:
-            return EndpointError(
+            return (
                 f"{url} gave no answer within the {self.total_timeout:g}s budget ({tries}): "
                 "raise --budget (SUMMARIZER_BUDGET) or check that the server is working"
             )
         if isinstance(error, openai.APITimeoutError):
-            return EndpointError(
+            return (
                 f"{url} did not answer within {self.request_timeout:g}s ({tries}): "
                 "is the model too slow for this timeout? raise --timeout (SUMMARIZER_TIMEOUT)"
             )
-        if isinstance(error, openai.APIConnectionError):
-            cause = error.__cause__ or error.__context__
-            if "connect" in type(cause).__name__.lower():
-                return EndpointError(f"cannot reach {url}: is the server running?")
-            return EndpointError(f"the connection to {url} kept failing ({tries}): {error}")
+        cause = error.__cause__ or error.__context__
+        if "connect" in type(cause).__name__.lower():
+            return f"cannot reach {url}: is the server running?"
+        return f"the connection to {url} kept failing ({tries}): {error}"
+
+    def _refusal(self, error: openai.APIStatusError, tries: str, model: str | None) -> str:
+        url = self.url
         if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
-            return EndpointError(f"authentication refused by {url}: check OPENAI_API_KEY")
+            return f"authentication refused by {url}: check OPENAI_API_KEY"
         if isinstance(error, openai.NotFoundError):
-            return EndpointError(
+            return (
                 f"model {model!r} not found on {url}: check --model / SUMMARIZER_MODEL "
                 "and that the URL ends in /v1"
             )
-        if isinstance(error, openai.APIStatusError):
-            if error.status_code == 429:
-                return EndpointError(
-                    f"{url} kept refusing with 429 rate limit ({tries}): wait, lower "
-                    "--concurrency, or raise --budget (SUMMARIZER_BUDGET)"
-                )
-            if error.status_code in RETRYABLE_STATUS:
-                return EndpointError(
-                    f"{url} kept failing with HTTP {error.status_code} ({tries}): "
-                    "the server is in trouble; try again later"
-                )
-            return EndpointError(
-                f"{url} rejected the request (HTTP {error.status_code}): {clip(error.message, 200)}"
+        if error.status_code == 429:
+            return (
+                f"{url} kept refusing with 429 rate limit ({tries}): wait, lower "
+                "--concurrency, or raise --budget (SUMMARIZER_BUDGET)"
             )
-        return EndpointError(f"request to {url} failed: {clip(str(error), 200)}")
+        if error.status_code in RETRYABLE_STATUS:
+            return (
+                f"{url} kept failing with HTTP {error.status_code} ({tries}): "
+                "the server is in trouble; try again later"
+            )
+        return f"{url} rejected the request (HTTP {error.status_code}): {clip(error.message, 200)}"
+
+
+@cache
+def tls_context() -> ssl.SSLContext | None:
+    """The TLS context openai's HTTP library would build, built once for every client.
+
+    Building one reads the CA store (about 20 ms), and each event loop needs its own
+    client. None when openai's HTTP library is not httpx2: each client builds its own.
+    """
+    try:
+        import httpx2
+    except ImportError:  # pragma: no cover - older openai, on httpx
+        return None
+    if not issubclass(openai.DefaultAsyncHttpxClient, httpx2.AsyncClient):
+        return None  # pragma: no cover
+    context: ssl.SSLContext = httpx2.create_ssl_context()
+    return context
+
+
+@dataclass
+class _Lease:
+    client: openai.AsyncOpenAI
+    users: int = 0
+
+
+class ClientPool:
+    """One ``AsyncOpenAI`` client per event loop, open while some call in that loop uses it.
+
+    Pooled connections belong to the loop that opened them, and a client still open
+    when its loop ends is closed later on a dead loop ("Event loop is closed"). So
+    the first user in a loop opens the client, concurrent users share it, and the
+    last one closes it.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options  # for openai.AsyncOpenAI
+        self._leases: dict[asyncio.AbstractEventLoop, _Lease] = {}
+
+    @asynccontextmanager
+    async def client(self) -> AsyncIterator[openai.AsyncOpenAI]:
+        """The running loop's client, for the duration of the ``async with`` block."""
+        loop = asyncio.get_running_loop()
+        lease = self._leases.get(loop)
+        if lease is None:
+            lease = self._leases[loop] = _Lease(self._open())
+        lease.users += 1
+        try:
+            yield lease.client
+        finally:
+            lease.users -= 1
+            if lease.users == 0:
+                del self._leases[loop]
+                await lease.client.close()
+
+    def _open(self) -> openai.AsyncOpenAI:
+        tls = tls_context()
+        http = None if tls is None else openai.DefaultAsyncHttpxClient(verify=tls)
+        return openai.AsyncOpenAI(**self.options, http_client=http)

@@ -141,7 +141,7 @@ def test_5_mb_text_with_the_offline_engine_is_refused_at_once_with_the_limit(
 
 
 def test_5_mb_text_with_the_llm_engine_is_briefed_in_parts(server: ScriptedServer) -> None:
-    from test_llm_engine import engine_for
+    from llm_cases import engine_for
 
     text = five_mb_text()
     engine = engine_for(server, chunk_tokens=200_000, chunk_overlap_sentences=0)
@@ -242,7 +242,7 @@ def test_markup_words_in_prose_are_not_html() -> None:
 
 
 def test_llm_engine_warns_about_html_but_takes_any_language(server: ScriptedServer) -> None:
-    from test_llm_engine import engine_for
+    from llm_cases import engine_for
 
     answer = {"summary": "Le conseil a vot\u00e9 la fermeture du pont."}
     server.answer(answer)

@@ -21,8 +21,9 @@ from summarizer.evaluation.polnear import (
     split_dir,
 )
 from summarizer.schema import ArticleBrief, Claim, Evidence, Meta, Source
+from summarizer.spans import CharInterval
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("SUMMARIZER_POLNEAR", ROOT.parent / "shared" / "polnear"))
 
 # "Alice" is [0, 5), "the sky is green" [11, 27), "He" [29, 31), "grass is blue" [43, 56).
@@ -30,12 +31,17 @@ TEXT = "Alice said the sky is green. He added that grass is blue, too."
 
 
 def att(content: tuple[int, int], source: tuple[int, int] | None = None) -> Attribution:
-    return Attribution(content=(content,), source=(source,) if source else ())
+    return Attribution(content=(CharInterval(*content),),
+                       source=(CharInterval(*source),) if source else ())
+
+
+def pieces(*spans: tuple[int, int]) -> tuple[CharInterval, ...]:
+    return tuple(CharInterval(start, end) for start, end in spans)
 
 
 def test_dice_of_character_sets() -> None:
-    assert dice(chars(((0, 10),)), chars(((0, 10),))) == 1.0
-    assert dice(chars(((0, 10),)), chars(((5, 15),))) == 0.5
+    assert dice(chars(pieces((0, 10))), chars(pieces((0, 10)))) == 1.0
+    assert dice(chars(pieces((0, 10))), chars(pieces((5, 15)))) == 0.5
     assert dice(frozenset(), frozenset()) == 0.0
 
 
@@ -83,9 +89,9 @@ def test_parse_ann_reads_discontinuous_spans_and_events() -> None:
         "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
     )
     [item] = parse_ann(ann)
-    assert item.content == ((11, 14), (19, 27))
-    assert item.source == ((0, 5),)
-    assert item.cue == ((6, 10),)
+    assert item.content == pieces((11, 14), (19, 27))
+    assert item.source == pieces((0, 5))
+    assert item.cue == pieces((6, 10))
 
 
 def test_predictions_use_claim_content_and_nearest_source_mention() -> None:
@@ -105,8 +111,8 @@ def test_predictions_use_claim_content_and_nearest_source_mention() -> None:
         meta=Meta(engine="offline"),
     )
     [only] = predictions(brief)
-    assert only.content == ((43, 56),)
-    assert only.source == ((29, 31),)
+    assert only.content == pieces((43, 56))
+    assert only.source == pieces((29, 31))
 
 
 def test_split_dir_rejects_a_directory_without_the_corpus(tmp_path: Path) -> None:
@@ -123,7 +129,7 @@ def test_read_split_takes_one_annotation_file_per_article(tmp_path: Path) -> Non
     (tmp_path / "attributions" / "story_bbbb.ann").write_text("", encoding="utf-8")
     [article] = read_split(split_dir(tmp_path))
     assert article.stem == "story"
-    assert [a.content for a in article.attributions] == [((9, 12),)]
+    assert [a.content for a in article.attributions] == [pieces((9, 12))]
 
 
 needs_corpus = pytest.mark.skipif(

@@ -8,18 +8,17 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from fakes import FakeEngine
 
+from summarizer.engines import create
 from summarizer.errors import ConfigError, InputError
+from summarizer.inputs import LoadedArticle
 from summarizer.pricing import Price, cost_usd, price_from_env
-from summarizer.render.formats import (
-    print_terminal,
-    render,
-    render_loaded,
-    to_article_json,
-    to_markdown,
-    to_terminal,
-)
+from summarizer.render import SUFFIXES, Format, file_suffix, render
 from summarizer.render.html import SCRIPT, to_html
+from summarizer.render.markdown import to_markdown
+from summarizer.render.records import to_article_json
+from summarizer.render.terminal import print_terminal, to_terminal
 from summarizer.schema import ArticleBrief, Usage
 
 ARTICLE = (
@@ -147,9 +146,12 @@ def test_article_json_carries_the_text_the_offsets_index_into() -> None:
             assert text[e["start"]:e["end"]] == e["text"]
 
 
-def test_json_of_a_page_carries_the_text_and_json_of_a_text_file_does_not() -> None:
-    from summarizer.inputs.web import LoadedArticle
+def render_loaded(brief: ArticleBrief, fmt: str, loaded: LoadedArticle) -> str:
+    """What ``summarize`` writes for an article loaded from a file or a URL."""
+    return render(brief, fmt, article=loaded.text, extracted_from=loaded.extracted_from)
 
+
+def test_json_of_a_page_carries_the_text_and_json_of_a_text_file_does_not() -> None:
     page = LoadedArticle(ARTICLE, "http://example.test/a", "url")
     record = json.loads(render_loaded(make_brief(), "json", page))
     assert (record["article"]["text"], record["article"]["source"]) == (ARTICLE, page.source)
@@ -257,6 +259,16 @@ def test_html_evidence_not_in_the_article_gets_no_span() -> None:
     assert parse(html).article == ARTICLE
 
 
+async def test_an_engine_brief_is_highlighted_where_its_evidence_is(
+    fake_engine: type[FakeEngine],
+) -> None:
+    brief = await create("auto").abrief(ARTICLE)
+    page = parse(render(brief, "html", article=ARTICLE))
+    assert page.article == ARTICLE
+    assert page.by_span["e0"] == brief.claims[0].evidence[0].text
+    assert fake_engine.calls == 1
+
+
 def test_render_html_needs_the_article() -> None:
     with pytest.raises(InputError, match="needs the article text"):
         render(make_brief(), "html")
@@ -290,3 +302,11 @@ def test_terminal_string_is_coloured() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown format 'pdf'"):
         render(make_brief(), "pdf")
+
+
+def test_every_format_renders_and_every_file_format_has_a_suffix() -> None:
+    for fmt in Format:
+        assert render(make_brief(), fmt, article=ARTICLE).strip()
+    assert [file_suffix(fmt) for fmt in SUFFIXES] == [".json", ".md", ".html"]
+    with pytest.raises(InputError, match="the terminal format is for a terminal, not a file"):
+        file_suffix(Format.terminal)

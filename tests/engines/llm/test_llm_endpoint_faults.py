@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from llm_cases import ARTICLE, GOOD, draft, engine_for
 from scripted_server import ScriptedServer
-from test_llm_engine import ARTICLE, GOOD, draft, engine_for
 
 from summarizer.errors import EndpointError
 from summarizer.schema import ArticleBrief

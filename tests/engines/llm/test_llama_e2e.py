@@ -7,6 +7,7 @@ llama_cpp these tests skip, or fail when ``SUMMARIZER_REQUIRE_LLAMA=1`` (CI).
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import os
@@ -26,7 +27,7 @@ from summarizer.schema import ArticleBrief
 
 pytestmark = pytest.mark.llama
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"
+SEED = Path(__file__).resolve().parents[3] / "seeds" / "000_a632362f40734eb3.txt"
 STARTUP_SECONDS = 120
 MAX_TOKENS = 400  # keeps a run to a minute or two on 2 CPU cores
 
@@ -130,9 +131,9 @@ def test_auto_mode_detects_llama_cpp(llama_url: str) -> None:
     from summarizer.engines.llm.engine import LLMEngine
 
     listed = LLMEngine(LLMSettings(base_url=llama_url, mode="auto"))
-    model = listed.resolve_model()
+    model = asyncio.run(listed.resolve_model())
     probed = LLMEngine(LLMSettings(base_url=llama_url, mode="auto", model=model))
-    probed.resolve_model()
+    asyncio.run(probed.resolve_model())
     assert listed.grammar and probed.grammar
 
 

@@ -1,9 +1,14 @@
-"""Batch: inputs, bounded concurrency, failures, resume, cache, processes, the command."""
+"""Batch: inputs, bounded concurrency, failures, resume, cache, processes, the command.
+
+Engines here are fakes (``RecordingEngine``, the ``fake_engine`` fixture): batch is
+tested, not an engine. Only the served-model cache key asks the real LLM engine.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
 import threading
 from collections.abc import Iterator
@@ -12,25 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
+from fakes import FakeEngine
 from scripted_server import ScriptedServer
 from typer.testing import CliRunner
 
 from summarizer.batch.cache import BriefCache, key_for
-from summarizer.batch.run import (
-    REPORT_NAME,
-    AsyncRunner,
-    BatchOptions,
-    BatchReport,
-    EngineIdentity,
-    Item,
-    ProcessRunner,
-    check_out_dir,
-    read_inputs,
-    run_batch,
-    safe_name,
-)
-from summarizer.cli.batch import batch_command
+from summarizer.batch.items import Item, check_out_dir, read_inputs, safe_name
+from summarizer.batch.run import REPORT_NAME, BatchOptions, BatchReport, run_batch
+from summarizer.batch.runners import AsyncRunner, ProcessRunner, runner_for
+from summarizer.cli.app import app
+from summarizer.config import LLMSettings
+from summarizer.engines import Engine, EngineIdentity
 from summarizer.errors import ConfigError, ExtractionError, InputError
 from summarizer.pricing import Price
 from summarizer.schema import ArticleBrief
@@ -50,13 +47,14 @@ def brief_of(text: str, tokens: int = 100) -> ArticleBrief:
     })
 
 
-class FakeEngine:
+class RecordingEngine(Engine):
     """Records calls and how many ran at once; 'FAIL' in a text makes it fail."""
 
-    name = "fake"
+    name = "llm"
 
     def __init__(self, *, model: str = "fake-1", prompt_version: str = "p1", delay: float = 0.0,
                  interrupt_after: int | None = None) -> None:
+        super().__init__()
         self.model = model
         self.prompt_version = prompt_version
         self.delay = delay
@@ -80,12 +78,15 @@ class FakeEngine:
         self.running -= 1
         return brief_of(text)
 
+    async def identify(self) -> EngineIdentity:
+        return EngineIdentity(self.name, model=self.model, prompt_version=self.prompt_version)
+
 
 def items(n: int) -> list[Item]:
     return [Item(id=f"a{k:02d}", text=f"Story{k} is told here.\n") for k in range(n)]
 
 
-def run(batch: list[Item], engine: FakeEngine, out: Path, **options: Any) -> BatchReport:
+def run(batch: list[Item], engine: Engine, out: Path, **options: Any) -> BatchReport:
     return run_batch(batch, AsyncRunner(engine), BatchOptions(out_dir=out, **options))
 
 
@@ -138,7 +139,7 @@ def test_output_folder_must_be_a_new_or_other_folder(tmp_path: Path) -> None:
         check_out_dir(tmp_path, tmp_path / "a.txt")
     check_out_dir(tmp_path, tmp_path / "out")  # a new folder is fine
     with pytest.raises(InputError, match="cannot create the folder"):
-        run(items(1), FakeEngine(), tmp_path / "a.txt" / "sub")
+        run(items(1), RecordingEngine(), tmp_path / "a.txt" / "sub")
 
 
 def test_ids_become_safe_distinct_file_names() -> None:
@@ -154,7 +155,7 @@ def test_ids_become_safe_distinct_file_names() -> None:
 
 
 def test_one_file_per_article_with_the_text_its_offsets_index(tmp_path: Path) -> None:
-    report = run(items(3), FakeEngine(), tmp_path)
+    report = run(items(3), RecordingEngine(), tmp_path)
     assert report.count("done") == 3
     for k in range(3):
         record = json.loads((tmp_path / f"a{k:02d}.json").read_text(encoding="utf-8"))
@@ -169,7 +170,7 @@ def test_one_file_per_article_with_the_text_its_offsets_index(tmp_path: Path) ->
 def test_a_failure_never_stops_the_others_and_is_listed(tmp_path: Path) -> None:
     batch = [*items(2), Item(id="bad", text="FAIL here"), Item(id="empty", text="   "),
              Item(id="line-9", error="line 9: not JSON"), *items(4)[2:]]
-    report = run(batch, FakeEngine(), tmp_path)
+    report = run(batch, RecordingEngine(), tmp_path)
     assert report.count("done") == 4
     saved = json.loads((tmp_path / REPORT_NAME).read_text(encoding="utf-8"))
     failed = {r["id"]: r["reason"] for r in saved["results"] if r["status"] == "failed"}
@@ -181,19 +182,19 @@ def test_a_failure_never_stops_the_others_and_is_listed(tmp_path: Path) -> None:
 
 
 def test_concurrency_is_bounded_and_used(tmp_path: Path) -> None:
-    engine = FakeEngine(delay=0.05)
+    engine = RecordingEngine(delay=0.05)
     run(items(12), engine, tmp_path, concurrency=3)
     assert engine.most_running == 3
 
 
 def test_interrupted_run_resumes_without_redoing_or_losing_anything(tmp_path: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
-        run(items(10), FakeEngine(interrupt_after=4), tmp_path, concurrency=1)
+        run(items(10), RecordingEngine(interrupt_after=4), tmp_path, concurrency=1)
     finished = sorted(p.name for p in tmp_path.glob("a*.json"))
     assert finished == ["a00.json", "a01.json", "a02.json", "a03.json"]
     before = {name: (tmp_path / name).read_bytes() for name in finished}
 
-    engine = FakeEngine()
+    engine = RecordingEngine()
     report = run(items(10), engine, tmp_path, concurrency=1)
     assert engine.calls == [f"Story{k} is told here.\n" for k in range(4, 10)]
     assert report.count("skipped") == 4
@@ -202,8 +203,8 @@ def test_interrupted_run_resumes_without_redoing_or_losing_anything(tmp_path: Pa
 
 
 def test_changed_article_is_briefed_again(tmp_path: Path) -> None:
-    run(items(2), FakeEngine(), tmp_path)
-    engine = FakeEngine()
+    run(items(2), RecordingEngine(), tmp_path)
+    engine = RecordingEngine()
     changed = [Item(id="a00", text="Rewritten story.\n"), items(2)[1]]
     run(changed, engine, tmp_path)
     assert engine.calls == ["Rewritten story.\n"]
@@ -213,9 +214,9 @@ def test_changed_article_is_briefed_again(tmp_path: Path) -> None:
 
 def test_rerun_through_the_cache_costs_no_tokens(tmp_path: Path) -> None:
     cache = BriefCache(tmp_path / "cache")
-    first = run(items(5), FakeEngine(), tmp_path / "one", cache=cache)
+    first = run(items(5), RecordingEngine(), tmp_path / "one", cache=cache)
     assert first.tokens == 500
-    engine = FakeEngine()
+    engine = RecordingEngine()
     second = run(items(5), engine, tmp_path / "two", cache=cache)
     assert engine.calls == []
     assert second.count("cached") == 5
@@ -228,21 +229,22 @@ def test_cache_key_includes_model_and_prompt_version(
     tmp_path: Path, change: dict[str, str]
 ) -> None:
     cache = BriefCache(tmp_path / "cache")
-    run(items(2), FakeEngine(), tmp_path / "one", cache=cache)
-    engine = FakeEngine(**change)  # type: ignore[arg-type]
+    run(items(2), RecordingEngine(), tmp_path / "one", cache=cache)
+    engine = RecordingEngine(**change)  # type: ignore[arg-type]
     run(items(2), engine, tmp_path / "two", cache=cache)
     assert len(engine.calls) == 2
     assert len(cache) == 4
 
 
-def test_cache_survives_reopening(tmp_path: Path) -> None:
+async def test_cache_survives_reopening(tmp_path: Path) -> None:
     text = "Story is told.\n"
     from summarizer.text import text_hash
 
-    key = key_for(text_hash(text), FakeEngine())
+    key = key_for(text_hash(text), await RecordingEngine().identify())
     BriefCache(tmp_path).put(key, brief_of(text).model_dump_json())
     assert BriefCache(tmp_path).get(key) == brief_of(text).model_dump_json()
-    assert BriefCache(tmp_path).get(key_for(text_hash(text), FakeEngine(model="x"))) is None
+    other = key_for(text_hash(text), await RecordingEngine(model="x").identify())
+    assert BriefCache(tmp_path).get(other) is None
 
 
 def test_cache_folder_defaults_and_overrides(monkeypatch: pytest.MonkeyPatch,
@@ -257,7 +259,7 @@ def test_cache_folder_defaults_and_overrides(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_price_gives_cost_in_the_record_and_report(tmp_path: Path) -> None:
-    report = run(items(2), FakeEngine(), tmp_path, price=Price(prompt=10.0, completion=100.0))
+    report = run(items(2), RecordingEngine(), tmp_path, price=Price(prompt=10.0, completion=100.0))
     record = json.loads((tmp_path / "a00.json").read_text(encoding="utf-8"))
     # 80 prompt tokens at $10/M + 20 completion tokens at $100/M
     assert record["cost_usd"] == pytest.approx(0.0028)
@@ -266,7 +268,7 @@ def test_price_gives_cost_in_the_record_and_report(tmp_path: Path) -> None:
 
 
 def test_extra_formats_are_written_next_to_the_json(tmp_path: Path) -> None:
-    run(items(1), FakeEngine(), tmp_path, formats=("markdown", "html"))
+    run(items(1), RecordingEngine(), tmp_path, formats=("markdown", "html"))
     assert "# Brief" in (tmp_path / "a00.md").read_text(encoding="utf-8")
     page = (tmp_path / "a00.html").read_text(encoding="utf-8")
     assert '<mark class="ev" data-ev="e0"' in page
@@ -279,12 +281,13 @@ def test_extra_formats_are_written_next_to_the_json(tmp_path: Path) -> None:
 _made_here = 0
 
 
-class CountingEngine:
+class CountingEngine(Engine):
     """Says in each brief which process made it and how many engines that process made."""
 
-    name = "counting"
+    name = "offline"
 
-    def __init__(self) -> None:
+    def __init__(self, settings: LLMSettings | None = None) -> None:
+        super().__init__(settings)
         global _made_here
         _made_here += 1
         self.made = _made_here
@@ -298,12 +301,17 @@ class CountingEngine:
         return self.brief(text)
 
 
-def make_counting_engine() -> CountingEngine:
-    return CountingEngine()
+class BrokenInWorkers(CountingEngine):
+    """Made here, but cannot start in a worker process (as without spaCy's model there)."""
+
+    def __init__(self, settings: LLMSettings | None = None) -> None:
+        if multiprocessing.parent_process() is not None:
+            raise ConfigError("the spaCy model is not installed")
+        super().__init__(settings)
 
 
 def test_processes_make_the_engine_once_each(tmp_path: Path) -> None:
-    runner = ProcessRunner(make_counting_engine, 2, EngineIdentity("counting"))
+    runner = ProcessRunner(CountingEngine(), 2)
     report = run_batch(items(8), runner, BatchOptions(out_dir=tmp_path, concurrency=2))
     assert report.count("done") == 8
     warnings = [json.loads(p.read_text(encoding="utf-8"))["brief"]["meta"]["warnings"]
@@ -314,14 +322,27 @@ def test_processes_make_the_engine_once_each(tmp_path: Path) -> None:
     assert f"pid={os.getpid()}" not in pids
 
 
-def engine_that_cannot_start() -> CountingEngine:
-    raise ConfigError("the spaCy model is not installed")
-
-
 def test_engine_failing_to_start_in_workers_fails_each_article_clearly(tmp_path: Path) -> None:
-    runner = ProcessRunner(engine_that_cannot_start, 1, EngineIdentity("counting"))
+    runner = ProcessRunner(BrokenInWorkers(), 1)
     report = run_batch(items(2), runner, BatchOptions(out_dir=tmp_path, concurrency=1))
     assert [r.reason for r in report.failures] == ["the spaCy model is not installed"] * 2
+
+
+async def test_the_offline_engine_runs_in_processes_and_names_itself() -> None:
+    from summarizer.engines.offline import OfflineEngine
+
+    runner, at_once = runner_for("offline", LLMSettings(), concurrency=4, processes=2)
+    try:
+        assert isinstance(runner, ProcessRunner) and at_once == 2
+        assert await runner.identify() == await OfflineEngine().identify()
+    finally:
+        runner.close()
+
+
+@pytest.mark.usefixtures("fake_engine")
+def test_other_engines_run_in_this_event_loop() -> None:
+    runner, at_once = runner_for("auto", LLMSettings(), concurrency=7, processes=2)
+    assert isinstance(runner, AsyncRunner) and at_once == 7
 
 
 # --------------------------------------------------------------------------- #
@@ -364,7 +385,7 @@ def test_url_items_are_fetched_extracted_and_not_refetched(
 ) -> None:
     base, seen = pages
     batch = [Item(id="story", url=f"{base}/story"), Item(id="gone", url=f"{base}/gone")]
-    report = run(batch, FakeEngine(), tmp_path)
+    report = run(batch, RecordingEngine(), tmp_path)
     record = json.loads((tmp_path / "story.json").read_text(encoding="utf-8"))
     assert record["article"]["source"] == f"{base}/story"
     assert "Paragraph 5: the council met" in record["article"]["text"]
@@ -372,71 +393,55 @@ def test_url_items_are_fetched_extracted_and_not_refetched(
     assert [(r.id, r.reason) for r in report.failures] == [
         ("gone", f"{base}/gone: the server answered HTTP 404")]
     seen.clear()
-    run(batch, FakeEngine(), tmp_path)
+    run(batch, RecordingEngine(), tmp_path)
     assert seen == ["/gone"]
 
 
 # --------------------------------------------------------------------------- #
-# the command, against the scripted OpenAI-compatible server
+# the command (the fake engine)
 # --------------------------------------------------------------------------- #
 
 SHARED = "The harbour authority approved the dredging plan on Tuesday."
 
 
-def draft() -> dict[str, object]:
-    return {
-        "summary": "The harbour authority approved a dredging plan.",
-        "parties": [{"id": "p1", "name": "harbour authority", "kind": "organization"}],
-        "sources": [],
-        "claims": [{"id": "c1", "statement": "The harbour authority approved the dredging plan.",
-                    "source_id": None, "attribution": "narration", "evidence": [SHARED]}],
-        "unknowns": [],
-        "open_questions": [],
-    }
+def fake_tokens(text: str) -> int:
+    """What the fake engine reports spending on ``text`` (tests/fakes.py)."""
+    return len(text) // 4 + 10
 
 
-def test_batch_command_with_the_llm_engine_then_resume_and_cache(
-    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+def test_batch_command_then_resume_and_cache(
+    tmp_path: Path, fake_engine: type[FakeEngine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
     monkeypatch.delenv("SUMMARIZER_PRICE_PROMPT", raising=False)
     monkeypatch.delenv("SUMMARIZER_PRICE_COMPLETION", raising=False)
     folder = tmp_path / "articles"
     folder.mkdir()
-    for k in range(3):
-        (folder / f"n{k}.txt").write_text(f"Report {k}. {SHARED} More detail {k}.\n",
-                                          encoding="utf-8")
-    for _ in range(3):
-        server.answer(draft(), usage=(300, 50))
-    app = typer.Typer()
-    app.command("batch")(batch_command)
-    app.command("noop")(lambda: None)  # two commands, so "batch" is a subcommand name
-    args = ["batch", str(folder), "--engine", "llm", "--base-url", server.url,
+    texts = [f"{SHARED} Report {k}. More detail {k}.\n" for k in range(3)]
+    for k, text in enumerate(texts):
+        (folder / f"n{k}.txt").write_text(text, encoding="utf-8")
+    args = ["batch", str(folder), "--engine", "llm", "--base-url", "http://127.0.0.1:9/v1",
             "--model", "scripted-model", "--concurrency", "2",
             "--cache-dir", str(tmp_path / "cache")]
 
     first = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out")])
     assert first.exit_code == 0, first.output
-    assert len(server.completions()) == 3
+    assert fake_engine.calls == 3
     for k in range(3):
         record = json.loads((tmp_path / "out" / f"n{k}.json").read_text(encoding="utf-8"))
         evidence = record["brief"]["claims"][0]["evidence"][0]
         assert record["article"]["text"][evidence["start"]:evidence["end"]] == SHARED
-        assert record["brief"]["meta"]["usage"]["total_tokens"] == 350
+        assert record["brief"]["meta"]["usage"]["total_tokens"] == fake_tokens(texts[k])
     assert "Batch summary" in first.output
 
     again = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out")])
     fresh = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out2")])
     assert (again.exit_code, fresh.exit_code) == (0, 0)
-    assert len(server.completions()) == 3  # resumed and cached: no new model calls
+    assert fake_engine.calls == 3  # resumed and cached: no new engine calls
     saved = json.loads((tmp_path / "out2" / REPORT_NAME).read_text(encoding="utf-8"))
     assert saved["counts"]["cached"] == 3 and saved["tokens"] == 0
 
 
 def test_batch_command_bad_input_is_one_line(tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.command("batch")(batch_command)
-    app.command("noop")(lambda: None)
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "nope"), "--out",
                                       str(tmp_path / "out"), "--no-cache"])
     assert result.exit_code == 2
@@ -444,12 +449,22 @@ def test_batch_command_bad_input_is_one_line(tmp_path: Path) -> None:
         f"summarizer: error: {tmp_path / 'nope'}: no such file or folder"]
 
 
-def test_cache_key_names_the_model_the_server_serves(server: ScriptedServer) -> None:
-    from summarizer.cli.batch import llm_identity
-    from summarizer.config import LLMSettings
-    from summarizer.engines.llm.engine import LLMEngine
+@pytest.mark.usefixtures("fake_engine")
+def test_batch_command_refuses_a_format_that_makes_no_file(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Story.", encoding="utf-8")
+    result = CliRunner().invoke(app, ["batch", str(tmp_path), "--out", str(tmp_path / "out"),
+                                      "--no-cache", "--format", "terminal"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "summarizer: error: the terminal format is for a terminal, not a file: "
+        "use json, markdown, html"]
+
+
+async def test_cache_key_names_the_model_the_server_serves(server: ScriptedServer) -> None:
+    from summarizer.engines import create
 
     settings = LLMSettings(base_url=server.url)  # no model given: the server's first
-    identity = llm_identity(LLMEngine(settings), settings)
-    assert identity.model == server.models[0]  # type: ignore[attr-defined]
+    identity = await AsyncRunner(create("llm", settings)).identify()
+    assert identity.model == server.models[0]
     assert identity.model
+    assert key_for("sha", identity).model == server.models[0]

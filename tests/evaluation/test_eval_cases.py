@@ -12,15 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_evaluation import perfect_brief
+from eval_helpers import DATA, ROOT, perfect_brief
 
 from summarizer.errors import InputError
-from summarizer.evaluation import scoring as ev
+from summarizer.evaluation import cases as ev
+from summarizer.evaluation.scoring import score_brief
 
-ROOT = Path(__file__).resolve().parents[1]
 CASES_DIR = ROOT / "evals" / "cases"
 CASE_FILES = sorted(CASES_DIR.glob("*.yaml"))
-BAD = Path(__file__).parent / "data" / "eval" / "bad" / "bad-evidence.yaml"
+BAD = DATA / "bad" / "bad-evidence.yaml"
 
 
 def article_for(case: ev.Case) -> str:
@@ -40,7 +40,7 @@ def test_case_file(path: Path) -> None:
     article = article_for(case)
     assert ev.case_problems(case, article) == []
     # The labels, given back as a brief, meet every matching rule with each other.
-    score = ev.score_brief(perfect_brief(case, article), case, article)
+    score = score_brief(perfect_brief(case, article), case, article)
     assert {k: v.value for k, v in score.scores.items() if v.value not in (1.0, None)} == {}
 
 

@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.inputs.web import download, extract_article, load_article
+from summarizer.inputs import load_article
+from summarizer.inputs.web import download, extract_article
 
 STORY = [
     "The harbour authority of Port Ellery approved a plan on Tuesday to dredge the "

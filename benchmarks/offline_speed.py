@@ -38,9 +38,9 @@ def cold_cli_seconds(runs: int) -> list[float]:
 
 
 def parse_vs_brief(texts: list[str]) -> tuple[float, float]:
-    from summarizer.cli.bench import parse_only
     from summarizer.engines.offline import nlp
     from summarizer.engines.offline.pipeline import OfflineEngine
+    from summarizer.evaluation.polnear import parse_only
 
     nlp.parse("Warm the pipeline up before timing it.")
     first_parse = parse_only(texts)

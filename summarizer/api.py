@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from summarizer.config import EngineChoice, LLMSettings
 from summarizer.engines import create, run_sync
 from summarizer.errors import InputError
+from summarizer.pricing import cost_usd, price_from_env
+from summarizer.text import text_hash
 
 if TYPE_CHECKING:
     from summarizer.pricing import Price
@@ -47,9 +49,6 @@ def stamp(
     brief: ArticleBrief, text: str, price: Price | None, digest: str | None = None
 ) -> ArticleBrief:
     """What only the caller's side knows: the exact input, and the price of the tokens."""
-    from summarizer.pricing import cost_usd
-    from summarizer.text import text_hash
-
     brief.meta.article_sha256 = digest or text_hash(text)
     brief.meta.article_chars = len(text)
     brief.meta.cost_usd = cost_usd(brief.meta.usage, price)
@@ -76,7 +75,6 @@ async def asummarize(
     indexes into ``text``. Errors are ``SummarizerError`` subclasses with a
     one-line message.
     """
-    from summarizer.pricing import price_from_env
 
     checked = check_text(text)
     settings = settings_for(

@@ -7,7 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarizer.api import check_text
 from summarizer.errors import InputError
+from summarizer.inputs import load_article
+from summarizer.inputs.files import read_text
 from summarizer.text import text_hash
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm")
@@ -55,9 +58,6 @@ def check_out_dir(source: Path, out_dir: Path) -> None:
 
 def load_item(item: Item) -> tuple[str, str]:
     """The item's text to brief (checked) and where it came from ("inline", a path, a URL)."""
-    from summarizer.api import check_text
-    from summarizer.inputs import load_article
-
     if item.error:
         raise InputError(item.error)
     if item.text is not None:
@@ -77,8 +77,6 @@ def _folder_items(folder: Path) -> list[Item]:
 
 
 def _jsonl_items(path: Path) -> list[Item]:
-    from summarizer.inputs.files import read_text
-
     items: list[Item] = []
     seen: set[str] = set()
     for number, line in enumerate(read_text(str(path)).splitlines(), start=1):

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
+from summarizer.api import stamp
 from summarizer.batch.cache import BriefCache, CacheKey, key_for
 from summarizer.batch.items import Item, load_item
 from summarizer.errors import InputError, SummarizerError
@@ -147,8 +148,6 @@ async def _process(item: Item, batch: _Batch) -> ItemResult:
 
 
 async def _brief_item(item: Item, batch: _Batch) -> ItemResult:
-    from summarizer.api import stamp
-
     options = batch.options
     output = options.out_dir / f"{item.file_stem}.json"
     if item.url and output.exists():

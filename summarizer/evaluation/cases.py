@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from summarizer.errors import InputError
 from summarizer.evaluation.matching import locate
+from summarizer.inputs.files import read_text
 from summarizer.schema import AttributionKind, PartyKind
 
 THE_ARTICLE = "the article"  # a claim's source when the article itself makes it
@@ -131,8 +133,6 @@ def _dotted(loc: list[int | str]) -> str:
 
 def load_case(path: Path) -> Case:
     """Read one case file; raise InputError with a one-line reason when it is not valid."""
-    import yaml
-
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -222,8 +222,6 @@ class Articles:
 
     def read(self, ref: str) -> str | None:
         """The article text, or None when the file is not there."""
-        from summarizer.inputs.files import read_text
-
         path = self.path(ref)
         return read_text(str(path)) if path.is_file() else None
 

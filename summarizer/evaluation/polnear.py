@@ -15,10 +15,13 @@ right when the spans overlap or share a content word.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from summarizer.engines.offline import OfflineEngine, nlp
 from summarizer.errors import InputError
 from summarizer.schema import ArticleBrief
 from summarizer.spans import CharInterval
@@ -306,3 +309,58 @@ def score_all(items: Iterable[tuple[str, Sequence[Attribution], Sequence[Attribu
     for text, gold, predicted in items:
         total.add(score_article(text, gold, predicted))
     return total
+
+
+# --------------------------------------------------------------------------- #
+# The benchmark: the offline engine over a split
+# --------------------------------------------------------------------------- #
+
+
+def bench(path: Path, split: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    """Brief every article of the split, score the attributions, time parse vs brief."""
+    directory = split_dir(path, split)
+    articles = read_split(directory, limit)
+    if not articles:
+        raise InputError(f"no articles with annotations under {directory}")
+    texts = [a.text for a in articles]
+    nlp.parse("Warm the pipeline up before timing it.")
+    first_parse = parse_only(texts)
+    started = time.perf_counter()
+    briefs = OfflineEngine().brief_many(texts)
+    brief_seconds = time.perf_counter() - started
+    # Parse again after the briefs and keep the faster parse: the ratio errs high.
+    parse_seconds = min(first_parse, parse_only(texts))
+    pairs = zip(articles, briefs, strict=True)
+    score = score_all((a.text, a.attributions, predictions(b)) for a, b in pairs)
+    return {
+        "split": str(directory),
+        "engine": "offline",
+        **score.as_dict(),
+        "parse_seconds": round(parse_seconds, 3),
+        "brief_seconds": round(brief_seconds, 3),
+        "brief_to_parse_ratio": round(brief_seconds / parse_seconds, 3) if parse_seconds else None,
+    }
+
+
+def parse_only(texts: list[str]) -> float:
+    """Seconds for the spaCy parse alone, batched as the engine batches it."""
+    from summarizer.engines.offline import nlp
+
+    started = time.perf_counter()
+    for _ in nlp.parse_many(texts):
+        pass
+    return time.perf_counter() - started
+
+
+def report(result: dict[str, Any]) -> str:
+    """The scores and timings of :func:`bench`, as lines to read."""
+    return "\n".join([
+        f"PolNeAR {result['split']}: {result['articles']} articles, engine {result['engine']}",
+        f"  gold {result['gold']}  predicted {result['predicted']}  matched {result['matched']}",
+        f"  content precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+        f"F1 {result['f1']:.3f}",
+        f"  source accuracy {result['source_accuracy']:.3f} "
+        f"({result['source_right']}/{result['source_judged']} judged)",
+        f"  time: parse only {result['parse_seconds']:.2f}s, whole brief "
+        f"{result['brief_seconds']:.2f}s, ratio {result['brief_to_parse_ratio']}",
+    ])

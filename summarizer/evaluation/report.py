@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
 from summarizer.engines import EngineIdentity
 from summarizer.errors import InputError
 from summarizer.evaluation.matching import (
@@ -20,6 +23,7 @@ from summarizer.evaluation.matching import (
 from summarizer.evaluation.runner import CaseResult
 from summarizer.evaluation.scoring import METRICS, Ratio, rounded
 from summarizer.evaluation.thresholds import minimum_of
+from summarizer.inputs.files import write_atomic
 
 REPORT_VERSION = 1
 
@@ -312,9 +316,6 @@ def print_tables(
 ) -> None:
     """Print the per-case table and the scores table (with minimums and baseline changes
     when given) to the terminal."""
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console()
     if not console.is_terminal:  # logs (CI): wide enough for the case ids
         console = Console(width=160)
@@ -349,8 +350,6 @@ def print_tables(
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     """Write report.json and report.md into ``out_dir`` atomically; their paths."""
-    from summarizer.inputs.files import write_atomic
-
     json_path, md_path = out_dir / "report.json", out_dir / "report.md"
     write_atomic(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     write_atomic(md_path, to_markdown(report))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from summarizer.errors import ConfigError
 from summarizer.evaluation.scoring import METRICS, rounded
 
@@ -22,8 +24,6 @@ IF_MEASURED = "?"  # "metric?: 0.9" in thresholds.yaml: checked only when someth
 def load_thresholds(path: Path, profile: str) -> dict[str, float]:
     """The minimum micro scores of ``profile`` in ``path`` (keys may end in ``?``);
     ConfigError for a missing file, an unknown profile or metric, or a bad value."""
-    import yaml
-
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

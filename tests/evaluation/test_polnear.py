@@ -157,9 +157,9 @@ def test_corpus_offsets_index_the_text_as_read() -> None:
 @pytest.mark.polnear
 @needs_corpus
 def test_offline_engine_scores_on_a_dev_slice() -> None:
-    from summarizer.cli.bench import run_polnear
+    from summarizer.evaluation.polnear import bench
 
-    result = run_polnear(CORPUS, "dev", limit=8)
+    result = bench(CORPUS, "dev", limit=8)
     assert result["articles"] == 8
     assert result["f1"] >= 0.45
     assert result["source_accuracy"] >= 0.75

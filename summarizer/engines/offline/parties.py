@@ -1,4 +1,9 @@
-"""Parties for the offline engine: named entities that act, merged across aliases."""
+"""Parties for the offline engine: named entities that act, merged across aliases.
+
+``collect`` groups the entity mentions of a parsed article into parties (a
+``PartyMention`` each, with every place the party is named); ``to_parties`` turns
+them into the brief's ``Party`` entries, and ``listed`` picks those worth listing.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from summarizer.schema import Party, PartyKind
+from summarizer.schema import Party, PartyKind, Source
+from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
@@ -27,11 +33,11 @@ _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
 @dataclass
 class PartyMention:
-    """A party being built: its mentions as (start, end) ranges and names."""
+    """A party being built: the names it goes by and where each mention is."""
 
     kind: PartyKind
     names: list[str] = field(default_factory=list)
-    ranges: list[tuple[int, int]] = field(default_factory=list)
+    ranges: list[CharInterval] = field(default_factory=list)
     acts: bool = False
     role: bool = False  # some mention is a subject or object, not only a modifier
     fragment: bool = True  # every mention is a piece of a longer name ("Secretary of State")
@@ -42,6 +48,7 @@ class PartyMention:
 
 
 def clean_name(text: str) -> str:
+    """A name without surrounding space and a possessive ending ("Trump’s" -> "Trump")."""
     return _POSSESSIVE.sub("", text.strip()).strip()
 
 
@@ -51,6 +58,7 @@ def _key_words(name: str) -> list[str]:
 
 
 def party_kind(entity: Span, name: str) -> PartyKind:
+    """The kind of party an entity is, from its label and, for bodies, its name."""
     label = entity.label_
     if label == "PERSON":
         return "person"
@@ -135,7 +143,7 @@ def collect(doc: Doc) -> list[PartyMention]:
         group = groups.setdefault(key, PartyMention(kind=label_kind))
         group.names.append(name)
         start = with_title(entity).start_char
-        group.ranges.append((start, start + len(name)))
+        group.ranges.append(CharInterval(start, start + len(name)))
         group.acts = group.acts or _acts(entity, label_kind)
         group.role = group.role or _has_role(entity)
         group.fragment = group.fragment and _is_fragment(entity)
@@ -143,6 +151,7 @@ def collect(doc: Doc) -> list[PartyMention]:
 
 
 def to_parties(groups: list[PartyMention]) -> list[Party]:
+    """One ``Party`` per group, ids in order: named by its longest name."""
     parties = []
     for number, group in enumerate(groups, start=1):
         name = max(group.names, key=len)
@@ -151,9 +160,32 @@ def to_parties(groups: list[PartyMention]) -> list[Party]:
     return parties
 
 
-def party_at(groups: list[PartyMention], start: int, end: int) -> int | None:
-    """Index of the party with a mention inside [start, end), if any."""
+def party_at(groups: list[PartyMention], interval: CharInterval) -> int | None:
+    """Index of the party with a mention inside ``interval``, if any."""
     for index, group in enumerate(groups):
-        if any(start <= s and e <= end for s, e in group.ranges):
+        if any(interval.contains(mention) for mention in group.ranges):
             return index
     return None
+
+
+def last_person(groups: list[PartyMention], before: int,
+                *, whole: bool = True) -> tuple[int, CharInterval] | None:
+    """The person named last before offset ``before``: its group's index and that mention.
+
+    With ``whole``, the mention ends by ``before``; without, it only starts before it.
+    """
+    best: tuple[int, CharInterval] | None = None
+    for index, group in enumerate(groups):
+        if group.kind != "person":
+            continue
+        for mention in group.ranges:
+            ahead = mention.end <= before if whole else mention.start < before
+            if ahead and (best is None or mention.start > best[1].start):
+                best = (index, mention)
+    return best
+
+
+def listed(parties: list[Party], groups: list[PartyMention], sources: list[Source]) -> list[Party]:
+    """The parties a brief lists: the notable ones, and any a source speaks for."""
+    linked = {s.party_id for s in sources}
+    return [p for p, g in zip(parties, groups, strict=True) if g.notable() or p.id in linked]

@@ -9,18 +9,22 @@ never heard. Questions reuse the article's own words, so they stay specific.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.attribution import source_tokens
-from summarizer.engines.offline.parties import PartyMention
+from summarizer.engines.offline.cues import source_tokens
 from summarizer.engines.offline.sources import ANONYMOUS_HEADS
 from summarizer.engines.offline.unknowns import REFUSALS, FoundUnknown
-from summarizer.schema import Claim, OpenQuestion, Party, Source
+from summarizer.engines.offline.wording import as_question, clip_words, lower_first, possessive
+from summarizer.schema import Claim, OpenQuestion, Source
+from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from summarizer.engines.offline.claims import RankedClaim
+    from summarizer.engines.offline.parties import PartyMention
+    from summarizer.engines.offline.state import Analysis
 
 MAX_QUESTIONS = 6
 WH_WORDS = word_set("whether if how why when who what where which")
@@ -40,62 +44,27 @@ LOWER_STARTS = ANONYMOUS_HEADS | word_set(
     "senior federal state administration campaign people former current top"
 )
 PRONOUN_OPENERS = word_set("i we you they he she it")
-COMMON_OPENERS = word_set(
-    "the a an during in on at it this that there his her their its now still also so but and"
-)
 TOPIC_SKIP = ("PERSON", "GPE", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "NORP")
 
 
-@dataclass(frozen=True)
-class ClaimView:
-    """What the questions need to know of a claim."""
+def build_questions(state: Analysis) -> list[OpenQuestion]:
+    """At most MAX_QUESTIONS questions, the most telling kinds first, no two alike.
 
-    claim: Claim
-    anonymous_only: bool
-
-
-def build_questions(doc: Doc, unknowns: list[tuple[str, FoundUnknown]],
-                    claims: list[ClaimView], sources: list[Source], parties: list[Party],
-                    groups: list[PartyMention]) -> list[OpenQuestion]:
-    """At most MAX_QUESTIONS questions, the most telling kinds first."""
+    The two best of each kind come first (unknowns, calls to act and decisions
+    pending, claims resting on anonymous sources, parties not heard), then the rest.
+    """
+    doc, claims = state.doc, state.claims
     topic = main_topic(doc)
     kinds = [
-        [OpenQuestion(question=from_unknown(u, topic), based_on=[uid]) for uid, u in unknowns],
+        [OpenQuestion(question=from_unknown(found, topic), based_on=[unknown.id])
+         for found, unknown in zip(state.found_unknowns, state.unknowns, strict=True)],
         urged_actions(doc, claims) + pending_decisions(doc, claims),
-        unconfirmed(claims, sources),
-        unheard(doc, claims, sources, parties, groups),
+        unconfirmed(claims, state.sources),
+        unheard(state),
     ]
     ordered = [q for kind in kinds for q in kind[:2]] + [q for kind in kinds for q in kind[2:]]
     unique = {q.question.lower(): q for q in reversed(ordered)}
     return list(reversed(unique.values()))[:MAX_QUESTIONS]
-
-
-# --------------------------------------------------------------------------- #
-# Wording helpers
-# --------------------------------------------------------------------------- #
-
-
-def clip(text: str, words: int = 16) -> str:
-    parts = text.strip().rstrip(".").split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
-def lower_first(text: str) -> str:
-    """Lower-case the first word only when it is a common word, not a name."""
-    first = text.split(" ", 1)[0]
-    if first.lower() in COMMON_OPENERS:
-        return first.lower() + text[len(first):]
-    return text
-
-
-def possessive(name: str) -> str:
-    return name + ("’" if name.endswith("s") else "’s")
-
-
-def question(text: str) -> str:
-    text = " ".join(text.replace('"', "").replace("“", "").replace("”", "").split())
-    text = text.rstrip(" .,;:…")
-    return text[0].upper() + text[1:] + "?"
 
 
 def main_topic(doc: Doc) -> str:
@@ -130,41 +99,41 @@ def from_unknown(unknown: FoundUnknown, topic: str) -> str:
     first = rest.split(" ", 1)[0].lower() if rest else ""
     if unknown.verb == "unclear":
         if first in WH_WORDS:
-            return question(f"What is known so far about {rest}")
-        return question(f"What remains unclear about {topic}")
+            return as_question(f"What is known so far about {rest}")
+        return as_question(f"What remains unclear about {topic}")
     if unknown.verb in ("pending", "classified"):
         matter = lower_first(rest.rsplit(" ", 2)[0]) if len(rest.split()) > 2 else topic
         if unknown.verb == "pending":
-            return question(f"How and when will {matter} be resolved")
-        return question(f"What can be said on the record about {matter}")
+            return as_question(f"How and when will {matter} be resolved")
+        return as_question(f"What can be said on the record about {matter}")
     if first in WH_WORDS:
-        return question(f"Is it known yet {rest}")
+        return as_question(f"Is it known yet {rest}")
     if unknown.verb == "give":  # "gave no details about the plan"
         verb = "are" if first.endswith("s") else "is"
-        return question(f"What {verb} the {rest} that {who} did not give")
+        return as_question(f"What {verb} the {rest} that {who} did not give")
     if unknown.verb in REFUSALS or unknown.verb in ("comment", "respond", "answer", "return",
                                                     "reach"):
         about = rest.split(" ", 1)[1] if first in ("on", "about") and " " in rest else topic
-        return question(f"What does {who} say about {about}")
+        return as_question(f"What does {who} say about {about}")
     if unknown.verb in DECISIONS:
-        return question(f"Will {who} {unknown.verb} {rest}, and when")
+        return as_question(f"Will {who} {unknown.verb} {rest}, and when")
     if unknown.verb in DETAILS:
         thing = rest.split(" ", 1)[1] if first in PREPOSITIONS and " " in rest else rest
         if not thing:
-            return question(f"What details of {topic} has {who} not given")
+            return as_question(f"What details of {topic} has {who} not given")
         verb = "are" if thing.split()[-1].endswith("s") else "is"
-        return question(f"What {verb} {possessive(who)} {thing}")
-    return question(f"What would {who} say about {rest or topic}")
+        return as_question(f"What {verb} {possessive(who)} {thing}")
+    return as_question(f"What would {who} say about {rest or topic}")
 
 
-def _claims_about(token: Token, claims: list[ClaimView]) -> list[str]:
+def _claims_about(token: Token, claims: list[RankedClaim]) -> list[str]:
     """Ids of the claims made in the token's sentence."""
-    sent = token.sent
-    return [v.claim.id for v in claims
-            if any(e.start < sent.end_char and sent.start_char < e.end for e in v.claim.evidence)]
+    sent = CharInterval(token.sent.start_char, token.sent.end_char)
+    return [c.claim.id for c in claims
+            if any(sent.overlaps(e.interval) for e in c.claim.evidence)]
 
 
-def urged_actions(doc: Doc, claims: list[ClaimView]) -> list[OpenQuestion]:
+def urged_actions(doc: Doc, claims: list[RankedClaim]) -> list[OpenQuestion]:
     """'X urged Y to Z' -> 'Will Y Z, as X urges?'"""
     found = []
     for token in doc:
@@ -178,19 +147,19 @@ def urged_actions(doc: Doc, claims: list[ClaimView]) -> list[OpenQuestion]:
         action_text = " ".join(t.text for t in words if t.dep_ != "aux" or t.lower_ != "to")
         action_text = _first_clause(action_text)
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        target_text = _phrase(target)
+        target_text = lower_first(_phrase(target))
         urger = ""
         if subject is not None and subject.pos_ != "PRON":
             verb = "urge" if subject.tag_ in ("NNS", "NNPS") else "urges"
             urger = f", as {_phrase(subject)} {verb}"
         found.append(OpenQuestion(
-            question=question(f"Will {lower_first(target_text)} {clip(action_text, 14)}{urger}"),
+            question=as_question(f"Will {target_text} {clip_words(action_text, 14)}{urger}"),
             based_on=based_on[:2],
         ))
     return found
 
 
-def pending_decisions(doc: Doc, claims: list[ClaimView]) -> list[OpenQuestion]:
+def pending_decisions(doc: Doc, claims: list[RankedClaim]) -> list[OpenQuestion]:
     """'X is considering a proposal to Y' -> 'Will X approve the proposal to Y?'"""
     found = []
     for token in doc:
@@ -204,11 +173,12 @@ def pending_decisions(doc: Doc, claims: list[ClaimView]) -> list[OpenQuestion]:
         if subject is None or thing is None or subject.pos_ == "PRON" or not based_on:
             continue
         what = _first_clause(doc[thing.left_edge.i : thing.right_edge.i + 1].text)
+        who = lower_first(_phrase(subject))
         if thing.lemma_.lower() in APPROVABLE:
-            text = f"Will {lower_first(_phrase(subject))} approve {lower_first(clip(what, 14))}"
+            text = f"Will {who} approve {lower_first(clip_words(what, 14))}"
         else:
-            text = f"What will {lower_first(_phrase(subject))} decide on {clip(what, 14)}"
-        found.append(OpenQuestion(question=question(text), based_on=based_on[:2]))
+            text = f"What will {who} decide on {clip_words(what, 14)}"
+        found.append(OpenQuestion(question=as_question(text), based_on=based_on[:2]))
     return found
 
 
@@ -238,20 +208,20 @@ def _target_and_action(verb: Token) -> tuple[Token | None, Token | None]:
     return target, action
 
 
-def unconfirmed(claims: list[ClaimView], sources: list[Source]) -> list[OpenQuestion]:
+def unconfirmed(claims: list[RankedClaim], sources: list[Source]) -> list[OpenQuestion]:
     """Claims that rest only on anonymous sources: can anyone confirm them on the record?"""
     labels = {s.id: s.label for s in sources}
     found = []
-    for view in claims:
-        claim = view.claim
-        if not view.anonymous_only or claim.source_id is None:
+    for ranked in claims:
+        claim = ranked.claim
+        if not ranked.anonymous_only or claim.source_id is None:
             continue
         if not _informants(labels[claim.source_id]) or claim.attribution == "narration":
             continue
-        statement = lower_first(clip(claim.statement, 14))
+        statement = lower_first(clip_words(claim.statement, 14))
         found.append(OpenQuestion(
-            question=question(f"Can anyone confirm on the record that {statement}, which rests "
-                              f"only on {_common_start(labels[claim.source_id])}"),
+            question=as_question(f"Can anyone confirm on the record that {statement}, which "
+                                 f"rests only on {_common_start(labels[claim.source_id])}"),
             based_on=[claim.id, claim.source_id],
         ))
     return found
@@ -269,24 +239,24 @@ def _informants(label: str) -> bool:
     return bool(words & ANONYMOUS_HEADS) or "people" in label.lower()
 
 
-def unheard(doc: Doc, claims: list[ClaimView], sources: list[Source], parties: list[Party],
-            groups: list[PartyMention]) -> list[OpenQuestion]:
+def unheard(state: Analysis) -> list[OpenQuestion]:
     """The most-named people and bodies the claims are about who are never a source."""
-    heard = {s.party_id for s in sources if s.party_id}
-    pairs = [(p, g) for p, g in zip(parties, groups, strict=True)
+    doc, claims = state.doc, state.claims
+    heard = {s.party_id for s in state.sources if s.party_id}
+    pairs = [(p, g) for p, g in zip(state.parties, state.mentions, strict=True)
              if p.id not in heard and p.kind in ("person", "organization", "government")
              and g.notable()]
     pairs.sort(key=lambda pair: -len(pair[1].ranges))
     found = []
     for party, group in pairs:
-        about = [v.claim for v in claims if v.claim.source_id and _reported(v.claim)
-                 and _acts_in(doc, v.claim, group)]
+        about = [c.claim for c in claims if c.claim.source_id and _reported(c.claim)
+                 and _acts_in(doc, c.claim, group)]
         if not about:
             continue
-        statement = lower_first(clip(about[0].statement, 14))
+        statement = lower_first(clip_words(about[0].statement, 14))
         who = _lower_the(party.name)
         found.append(OpenQuestion(
-            question=question(f"Has {who} responded to the claim that {statement}"),
+            question=as_question(f"Has {who} responded to the claim that {statement}"),
             based_on=[c.id for c in about[:3]],
         ))
     return found
@@ -295,10 +265,10 @@ def unheard(doc: Doc, claims: list[ClaimView], sources: list[Source], parties: l
 def _acts_in(doc: Doc, claim: Claim, group: PartyMention) -> bool:
     """The claim is about the party: it is the subject or object of the claim's words."""
     for evidence in claim.evidence:
-        for start, end in group.ranges:
-            if not (evidence.start <= start and end <= evidence.end):
+        for mention in group.ranges:
+            if not evidence.interval.contains(mention):
                 continue
-            span = doc.char_span(start, end, alignment_mode="expand")
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "dobj"):
                 return True
     return False

@@ -1,8 +1,11 @@
-"""Unknowns the article flags, and the open questions that follow from a brief.
+"""Unknowns the article flags: what it says is not known, disclosed or decided.
 
 Unknowns are found from the parse: a negated verb of telling or deciding ("did
 not elaborate on specific plans", "has not signed an agreement", "declined to
-comment") or a statement that something is unclear ("it is unclear whether ...").
+comment"), a refusal to tell, a statement that something is unclear ("it is
+unclear whether ...", "remains to be seen", "is pending"), what is still to happen
+("has yet to decide"), or what was not given ("gave no details").
+``find_unknowns`` finds them; ``to_unknowns`` makes the brief's entries.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.attribution import SPEECH_VERBS, Range, overlaps
+from summarizer.engines.offline.cues import SPEECH_VERBS
+from summarizer.engines.offline.wording import as_sentence
+from summarizer.schema import Evidence, Unknown
+from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
@@ -39,9 +45,9 @@ NOTHING_GIVEN = word_set(
 
 @dataclass(frozen=True)
 class FoundUnknown:
-    """An unknown: the evidence range, its subject's text and a plain statement."""
+    """An unknown: where the article says it, its subject's text and a plain statement."""
 
-    evidence: Range
+    evidence: CharInterval
     subject: str | None
     verb: str  # lemma of the withheld action, "unclear", or an open state ("pending")
     rest: str  # what follows the verb ("on specific plans")
@@ -82,13 +88,21 @@ def _evidence_start(verb: Token) -> int:
 
 
 def find_unknowns(doc: Doc) -> list[FoundUnknown]:
+    """The unknowns of the parsed article in text order, none overlapping another."""
     found: list[FoundUnknown] = []
     for token in doc:
         item = (_withheld(doc, token) or _unclear(doc, token) or _yet_to(doc, token)
                 or _nothing_given(doc, token))
-        if item is not None and not any(overlaps(item.evidence, f.evidence) for f in found):
+        if item is not None and not any(item.evidence.overlaps(f.evidence) for f in found):
             found.append(item)
     return found
+
+
+def to_unknowns(found: list[FoundUnknown], text: str) -> list[Unknown]:
+    """The brief's unknowns, ids ``u1``, ``u2``, ... in order."""
+    return [Unknown(id=f"u{n}", statement=item.statement,
+                    evidence=[Evidence.at(text, item.evidence)])
+            for n, item in enumerate(found, start=1)]
 
 
 def _withheld(doc: Doc, token: Token) -> FoundUnknown | None:
@@ -108,7 +122,7 @@ def _withheld(doc: Doc, token: Token) -> FoundUnknown | None:
     words = doc[start.i : end.i + 1].text
     statement = f"{subject_text} {words}" if subject_text else words
     return FoundUnknown(
-        evidence=(start.idx, end.idx + len(end.text)),
+        evidence=CharInterval(start.idx, end.idx + len(end.text)),
         subject=subject_text,
         verb=lemma,
         rest=rest.text,
@@ -145,21 +159,22 @@ def _unclear(doc: Doc, token: Token) -> FoundUnknown | None:
     if clause is None and token.lower_ in OPEN_STATES and holder is not None:
         clause = token  # "the case ... is pending": from the subject to the state
         start = min(holder.left_edge.i, token.i)
-        evidence = (doc[start].idx, token.idx + len(token.text))
+        evidence = CharInterval(doc[start].idx, token.idx + len(token.text))
         rest = doc[start : token.i + 1].text
     elif clause is not None:
         end = max(clause.right_edge, token, key=lambda t: t.i)
         start = min([token.i, *(c.i for c in token.head.lefts if c.dep_ in ("nsubj", "expl"))])
-        evidence = (doc[start].idx, end.idx + len(end.text))
+        evidence = CharInterval(doc[start].idx, end.idx + len(end.text))
         rest = doc[clause.left_edge.i : clause.right_edge.i + 1].text
     else:
-        evidence = (sent.start_char, sent.end_char)
+        evidence = CharInterval(sent.start_char, sent.end_char)
         rest = sent.text
-    text = doc.text[evidence[0] : evidence[1]].strip().rstrip(".,")
+    written = evidence.of(doc.text)
+    text = written.strip().rstrip(".,")
     if not text:
         return None
-    start_char = evidence[0] + doc.text[evidence[0] : evidence[1]].index(text)
-    evidence = (start_char, start_char + len(text))
+    start_char = evidence.start + written.index(text)
+    evidence = CharInterval(start_char, start_char + len(text))
     verb = token.lower_ if token.lower_ in OPEN_STATES else "unclear"
     return FoundUnknown(evidence=evidence, subject=None, verb=verb, rest=rest,
                         statement=_sentence(text))
@@ -178,7 +193,7 @@ def _yet_to(doc: Doc, token: Token) -> FoundUnknown | None:
     subject_text = _phrase(doc, subject) if subject is not None else None
     words = doc[start.i : end.i + 1].text
     return FoundUnknown(
-        evidence=(start.idx, end.idx + len(end.text)),
+        evidence=CharInterval(start.idx, end.idx + len(end.text)),
         subject=subject_text,
         verb=verb.lemma_.lower(),
         rest=_rest(doc, verb).text,
@@ -199,7 +214,7 @@ def _nothing_given(doc: Doc, token: Token) -> FoundUnknown | None:
     words = doc[start : end.i + 1].text
     rest = doc[noun.i + 1 : end.i + 1].text
     return FoundUnknown(
-        evidence=(doc[start].idx, end.idx + len(end.text)),
+        evidence=CharInterval(doc[start].idx, end.idx + len(end.text)),
         subject=subject_text,
         verb="give",
         rest=f"{noun.text} {rest}".strip(),
@@ -208,8 +223,4 @@ def _nothing_given(doc: Doc, token: Token) -> FoundUnknown | None:
 
 
 def _sentence(text: str) -> str:
-    text = " ".join(text.split()).strip(" ,;:")
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "?", "!")) else text + "."
+    return as_sentence(" ".join(text.split()).strip(" ,;:"))

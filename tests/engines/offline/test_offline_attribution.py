@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract, quotations
+from summarizer.engines.offline.attribution import Attribution, extract
 
 
 def found(text: str) -> list[Attribution]:
@@ -20,11 +20,11 @@ def only(text: str) -> Attribution:
 
 def source_of(item: Attribution, text: str) -> str:
     assert item.source is not None
-    return text[item.source[0] : item.source[1]]
+    return item.source.of(text)
 
 
 def cue_of(item: Attribution, text: str) -> str:
-    return text[item.cue[0] : item.cue[1]]
+    return item.cue.of(text)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_quote_spanning_sentences_after_colon() -> None:
 def test_quote_continued_in_next_sentence_is_a_second_piece() -> None:
     text = "“We are ready,” Reyes said. “The trucks leave at dawn.”"
     item = only(text)
-    pieces = [text[start:end] for start, end in item.content]
+    pieces = [piece.of(text) for piece in item.content]
     assert pieces == ["“We are ready,”", "“The trucks leave at dawn.”"]
 
 
@@ -110,14 +110,9 @@ def test_narration_has_no_attribution() -> None:
 def test_offsets_index_the_text_exactly() -> None:
     text = "Intro line.\n\n“Prices will fall,” the minister said on Monday."
     item = only(text)
-    start, end = item.content[0]
+    start, end = item.content[0].start, item.content[0].end
     assert text[start:end] == "“Prices will fall,”"
     assert source_of(item, text) == "the minister"
-
-
-def test_quotations_pair_curly_and_straight_marks() -> None:
-    text = 'He said "yes" and she said “no.”'
-    assert [text[s:e] for s, e in quotations(text)] == ['"yes"', "“no.”"]
 
 
 def test_relative_who_speaks_for_the_person_not_the_noun_it_hangs_on() -> None:
@@ -129,3 +124,38 @@ def test_relative_who_speaks_for_the_person_not_the_noun_it_hangs_on() -> None:
     assert source_of(added, text) == "one Democrat familiar with the discussion"
     # The relative clause belongs to neither source span.
     assert source_of(said, text) == "one Democrat familiar with the discussion"
+
+
+# --------------------------------------------------------------------------- #
+# More cue forms
+# --------------------------------------------------------------------------- #
+
+
+def test_nominal_cue_reports_a_stance() -> None:
+    text = "Residents welcomed the mayor's call for a new bridge."
+    item = only(text)
+    assert cue_of(item, text) == "call for"
+    assert source_of(item, text) == "the mayor's"
+    assert item.text(text) == "a new bridge"
+
+
+def test_continue_is_a_cue_only_before_a_quotation() -> None:
+    text = "The mayor continued: “We will rebuild the bridge.”"
+    item = only(text)
+    assert cue_of(item, text) == "continued"
+    assert item.text(text) == "“We will rebuild the bridge.”"
+    assert found("The mayor continued the tour of the harbour on Monday.") == []
+
+
+def test_requested_anonymity_to_discuss_is_no_statement() -> None:
+    text = "The official requested anonymity to discuss the negotiations."
+    assert found(text) == []
+
+
+def test_every_interval_indexes_the_text() -> None:
+    text = ("“The plant will close,” Reyes said. “Nobody will lose their pension.” "
+            "According to the union, 300 jobs are at stake.")
+    for item in found(text):
+        for interval in (item.cue, *item.content):
+            assert 0 <= interval.start < interval.end <= len(text)
+        assert item.source is None or item.source.of(text).strip()

@@ -1,0 +1,198 @@
+"""Cues of attribution and the grammar around them, read off the dependency parse.
+
+The words that report speech or stance (verbs, nouns, the prepositions that bring
+in their content), and the token-level questions the extractor asks: is this a
+cue, who is its speaker, which words name that speaker, what stretch of text a set
+of tokens covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from summarizer.engines.offline.quotes import CLOSE_QUOTES, OPEN_QUOTES
+from summarizer.spans import CharInterval
+from summarizer.text import word_set
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Verbs of saying: content is a clause, a quotation, or the sentence around the cue.
+SPEECH_VERBS = word_set(
+    """say tell add note claim argue predict indicate write deny insist warn report
+    explain acknowledge announce state declare confirm reveal admit assert mention
+    contend concede complain recall remark reply respond observe emphasize
+    stress reiterate repeat testify tweet post allege estimate forecast caution vow
+    pledge promise boast joke quip speculate ask urge describe conclude recount
+    disclose suggest signal hint propose exclaim shout scream yell
+    chant tout brag whisper muse quote retort counter email text"""
+)
+# Verbs of thinking, wanting and judging: content is a clause or the object.
+STANCE_VERBS = word_set(
+    """believe think expect hope fear worry doubt feel know understand agree
+    disagree criticize accuse blame question wonder show find want support
+    praise mock refuse back endorse attack slam blast condemn defend reject
+    dismiss discuss cite prefer plan intend decline consider call
+    demand applaud deride denounce decry ridicule dispute hail
+    favor envision realize insist suspect bemoan vow
+    acknowledge concede predict deny propose promise pledge reveal confirm admit
+    describe highlight stress emphasize recommend advocate"""
+)
+# Verbs that are cues only before a quotation ("he continued: ...").
+QUOTE_VERBS = word_set("continue begin conclude")
+# Verbs whose content is the object of a preposition, with the prepositions allowed.
+PREPOSITION_VERBS = {
+    **dict.fromkeys(
+        ("talk", "speak", "comment", "complain", "joke", "write", "ask", "tweet",
+         "focus", "testify", "boast", "brag", "worry"),
+        ("about", "on", "of"),
+    ),
+    **dict.fromkeys(("call", "push", "argue", "advocate", "vote", "campaign", "plead"),
+                    ("for", "against")),
+    **dict.fromkeys(("refer", "point", "respond", "object", "allude"), ("to",)),
+    **dict.fromkeys(("rail", "lash", "lambaste", "caution"), ("against", "at")),
+    "warn": ("about", "of", "against"),
+    "argue": ("for", "against"),
+}
+# Verbs whose object and its prepositional complement are the content ("accused X of Y").
+JUDGING_VERBS = word_set("accuse blame credit praise criticize describe label brand deem call")
+# Nouns that report a stance, with the prepositions that introduce its content.
+NOMINAL_CUES = {
+    **dict.fromkeys(("support", "call", "demand", "push", "plea", "argument"),
+                    ("for",)),
+    **dict.fromkeys(("criticism", "denunciation", "view", "opinion", "rejection", "defense",
+                     "praise", "condemnation", "dismissal"), ("of",)),
+    **dict.fromkeys(("comment", "remark", "statement", "message", "warning", "concern",
+                     "question", "complaint", "claim", "tweet"), ("about", "on")),
+    **dict.fromkeys(("attack", "position"), ("on", "against")),
+}
+CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CLAUSE_DEPS = ("ccomp", "parataxis")
+
+
+def is_cue_verb(token: Token) -> bool:
+    """A verb of saying, thinking or judging."""
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
+
+
+def char_interval(tokens: Iterable[Token]) -> CharInterval | None:
+    """The text the tokens cover, without the edges that belong to no statement."""
+    items = _trim(sorted(tokens, key=lambda t: t.i))
+    if not items:
+        return None
+    return CharInterval(items[0].idx, items[-1].idx + len(items[-1].text))
+
+
+def _trim(items: list[Token]) -> list[Token]:
+    """Drop leading 'that'/punctuation/conjunctions and trailing punctuation."""
+    while items and (
+        (items[0].is_punct and items[0].text not in OPEN_QUOTES)
+        or (items[0].dep_ in ("cc", "mark") and items[0].lower_ in ("that", "and", "but"))
+        or items[0].is_space
+    ):
+        items = items[1:]
+    while items and (
+        items[-1].is_space
+        or (items[-1].is_punct and items[-1].text not in CLOSE_QUOTES and items[-1].text != ")")
+        or items[-1].dep_ == "cc"
+    ):
+        items = items[:-1]
+    return items
+
+
+def source_tokens(head: Token) -> list[Token]:
+    """The noun phrase of a source, without relative clauses and appositions."""
+    keep = [head]
+    for child in head.children:
+        if child.dep_ in ("relcl", "appos", "punct", "acl", "advcl", "prep") and child.i > head.i:
+            if child.dep_ == "prep" and child.head.i == head.i and child.lower_ in ("of", "for"):
+                keep.extend(child.subtree)
+            continue
+        keep.extend(child.subtree)
+    # "one Democrat familiar with the discussion, who added ...": the clause is not the name.
+    cut = {t.i for k in keep if k.dep_ == "relcl" and k.i > head.i for t in k.subtree}
+    return sorted({t for t in keep if t.i not in cut}, key=lambda t: t.i)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaker of a cue verb, following coordination and participles upward."""
+    seen = 0
+    current = verb
+    while seen < 4:
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS and child.i != verb.i:
+                return child
+        for child in current.children:
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if current.dep_ in ("conj", "advcl", "xcomp") and current.head.i != current.i:
+            current = current.head
+            seen += 1
+            continue
+        if current.dep_ == "pcomp" and current.head.dep_ == "prep":
+            current = current.head.head  # "responded by saying"
+            seen += 1
+            continue
+        if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in (
+            "PROPN", "NOUN"
+        ):
+            return current.head  # "McCain, telling reporters ..."
+        return None
+    return None
+
+
+def speaker(verb: Token) -> Token | None:
+    """The subject of a cue; for 'who said' in a relative clause, the noun it modifies."""
+    subject = subject_of(verb)
+    if subject is not None and subject.lower_ in ("who", "which", "that") and (
+        verb.dep_ == "relcl"
+    ):
+        return _named_antecedent(verb.head) if subject.lower_ == "who" else verb.head
+    return subject
+
+
+def _named_antecedent(noun: Token) -> Token:
+    """'who' means a person: from 'the discussion' in 'a Democrat familiar with the
+    discussion, who said', climb to 'Democrat'."""
+    current = noun
+    for _ in range(4):
+        if current.ent_type_ in ("PERSON", "ORG", "NORP") or current.pos_ == "PROPN":
+            return current
+        if current.dep_ not in ("pobj", "prep", "amod", "acl") or current.head.i == current.i:
+            break
+        current = current.head
+    return noun
+
+
+def inverted_subject(verb: Token) -> Token | None:
+    """'..., said one source': the noun after the verb that parsers often call dobj."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.lemma_ not in SPEECH_VERBS:
+        return None
+    for child in verb.rights:
+        if child.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "nsubjpass") and child.pos_ in (
+            "NOUN", "PROPN", "PRON"
+        ) and child.ent_type_ not in ("DATE", "TIME"):
+            return child
+    return None
+
+
+def without_participle_cues(tokens: list[Token]) -> list[Token]:
+    """Drop a trailing '..., claiming that ...': it is an attribution of its own."""
+    for token in tokens:
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and is_cue_verb(token) and (
+            token.left_edge.i > tokens[0].i
+        ):
+            cut = {t.i for t in token.subtree}
+            return [t for t in tokens if t.i not in cut]
+    return tokens
+
+
+def purpose_of_anonymity(verb: Token) -> bool:
+    """'requested anonymity to discuss the talks' gives a reason, not a statement."""
+    if verb.dep_ not in ("xcomp", "advcl", "acl"):
+        return False
+    return any(t.lower_ in ("anonymity", "authorized") for t in verb.head.subtree)

@@ -1,0 +1,113 @@
+"""Quotations in the article text: where they are, and which one a cue introduces.
+
+Quotations are found on the characters alone, before and apart from the parse:
+each opening mark closes only with its own kind (“ with ”, " with ", '' with ''),
+and a paragraph break ends a quotation left open.
+"""
+
+from __future__ import annotations
+
+from summarizer.spans import CharInterval
+
+PAIRS = {"“": "”", '"': '"', "''": "''"}
+OPEN_QUOTES = "“\""
+CLOSE_QUOTES = "”\""
+# How far after a cue a quotation may open and still be what the cue introduces.
+CUE_REACH = 30
+# How far after a quotation's cue its continuation ('"A," she said. "B."') may open.
+CONTINUATION_REACH = 120
+
+
+def quotations(text: str) -> list[CharInterval]:
+    """Quoted stretches of the text, quote marks included, in text order."""
+    found: list[CharInterval] = []
+    start: int | None = None
+    closer = ""
+    for i, ch in enumerate(text):
+        if start is None:
+            mark = _opening_mark(text, i)
+            if mark:
+                start, closer = i, PAIRS[mark]
+        elif text.startswith(closer, i) and i > start + 1:
+            found.append(CharInterval(start, i + len(closer)))
+            start = None
+        elif ch == "\n" and text[i + 1 : i + 2] == "\n":
+            start = None
+    return found
+
+
+def _opening_mark(text: str, i: int) -> str:
+    if text[i] == "“":
+        return "“"
+    if text[i] == '"' and _opens(text, i):
+        return '"'
+    if text.startswith("''", i) and _opens(text, i):
+        return "''"
+    return ""
+
+
+def _opens(text: str, i: int) -> bool:
+    return i == 0 or not text[i - 1].isalnum()
+
+
+class Quotes:
+    """The quotations of one article, and the questions the extractor asks of them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = quotations(text)
+
+    def at(self, interval: CharInterval) -> CharInterval | None:
+        """The quotation that overlaps ``interval``, if any."""
+        return next((q for q in self.spans if q.overlaps(interval)), None)
+
+    def holds(self, interval: CharInterval) -> bool:
+        """Whether ``interval`` is a quotation, give or take its marks."""
+        quote = self.at(interval)
+        return quote is not None and (
+            quote.start <= interval.start + 1 and quote.end >= interval.end - 1
+        )
+
+    def after_cue(self, cue_end: int, sentence_end: int) -> CharInterval | None:
+        """'X said: "Y"' or 'X said, "Y"': the quotation right after the cue."""
+        for q in self.spans:
+            if q.start >= cue_end and q.start - cue_end <= CUE_REACH and (
+                q.start < sentence_end + 3
+            ):
+                gap = self.text[cue_end : q.start]
+                if ":" in gap or "," in gap or gap.strip() == "" or " in " in gap:
+                    return q
+            if q.start > cue_end + CUE_REACH:
+                break
+        return None
+
+    def continuation(self, position: int, first: bool) -> CharInterval | None:
+        """The quotation that continues one: after the cue's clause (``first``), or right
+        after the last piece."""
+        for q in self.spans:
+            if q.start < position:
+                continue
+            gap = self.text[position : q.start]
+            if not first:
+                return q if gap.strip() == "" else None
+            if len(gap) > CONTINUATION_REACH or ("\n\n" in gap and gap.strip() not in ("", ".")):
+                return None
+            tail = gap.rsplit(".", 1)[-1] if "." in gap else gap.rsplit(",", 1)[-1]
+            if tail.strip(" \n") == "" and ("," in gap or "." in gap):
+                return q
+            return None
+        return None
+
+    def widen(self, found: CharInterval) -> CharInterval:
+        """Content that opens a quotation runs to its close, even in a later sentence."""
+        start, end = found.start, found.end
+        for q in self.spans:
+            if q.start >= end:
+                break
+            if q.end <= start:
+                continue
+            inside_start = q.start <= start + 1
+            inside_end = q.end >= end - 1
+            if inside_start or (inside_end and q.start < end):
+                start, end = min(start, q.start), max(end, q.end)
+        return CharInterval(start, end)

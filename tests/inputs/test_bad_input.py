@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_PATH
 from scripted_server import ScriptedServer
 from test_fetch import news_page
 
 from summarizer.text import LOOKS_HTML, NOT_ENGLISH, looks_english, looks_html
+
+SEED_PATH = Path(__file__).resolve().parents[2] / "seeds" / "000_a632362f40734eb3.txt"
 
 ENGLISH = (
     "SPRINGFIELD - The city council voted 7-2 on Tuesday to close the Elm Street bridge "

@@ -64,6 +64,8 @@ class Evidence(_Strict):
 
 
 class Party(_Strict):
+    """An actor of the story: a person, organisation, government, country, group or outlet."""
+
     id: str = Field(description="Stable id, e.g. 'p1'.")
     name: str = Field(description="The fullest name the article gives.")
     kind: PartyKind
@@ -73,6 +75,8 @@ class Party(_Strict):
 
 
 class Source(_Strict):
+    """An origin of information the article cites, named or anonymous, with where it is cited."""
+
     id: str = Field(description="Stable id, e.g. 's1'.")
     label: str = Field(description="The source as the article describes it.")
     anonymous: bool = Field(description="True when the article does not name the source.")
@@ -87,6 +91,8 @@ class Source(_Strict):
 
 
 class Claim(_Strict):
+    """One checkable statement the article presents, who makes it, and its evidence."""
+
     id: str = Field(description="Stable id, e.g. 'c1'.")
     statement: str = Field(description="One standalone, checkable proposition.")
     source_id: str | None = Field(
@@ -97,12 +103,16 @@ class Claim(_Strict):
 
 
 class Unknown(_Strict):
+    """Something the article itself says is not known, disclosed, decided or explained."""
+
     id: str = Field(description="Stable id, e.g. 'u1'.")
     statement: str = Field(description="What the article says is not known, disclosed or decided.")
     evidence: list[Evidence] = Field(default_factory=list)
 
 
 class OpenQuestion(_Strict):
+    """A question the article raises but does not answer, and the ids it follows from."""
+
     question: str
     based_on: list[str] = Field(
         default_factory=list, description="Ids of the claims, unknowns or sources it follows from."
@@ -110,6 +120,8 @@ class OpenQuestion(_Strict):
 
 
 class Usage(_Strict):
+    """Tokens a brief cost, summed over every model call."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
@@ -123,6 +135,8 @@ class Usage(_Strict):
 
 
 class Meta(_Strict):
+    """How the brief was made: engine, model, prompt version, cost, time and warnings."""
+
     schema_version: str = SCHEMA_VERSION
     engine: EngineName
     model: str | None = None

@@ -2,7 +2,7 @@
 
 Runs the same 100 articles through the real LLM engine at --concurrency 1 and
 16 (no cache, fresh output folders) and prints both times and their ratio.
-The target is a ratio of at least 8.
+The target is a ratio of at least 12 (the issue's aim).
 
     python benchmarks/batch_concurrency.py [--articles 100] [--latency 0.2] [--concurrency 16]
 """
@@ -85,7 +85,7 @@ def main() -> None:
     print(f"articles: {args.articles}, latency per answer: {args.latency * 1000:.0f} ms")
     print(f"--concurrency 1: {serial:.2f} s ({done_serial} done)")
     print(f"--concurrency {args.concurrency}: {parallel:.2f} s ({done_parallel} done)")
-    print(f"speed-up: {serial / parallel:.1f}x (target >= 8x)")
+    print(f"speed-up: {serial / parallel:.1f}x (target >= 12x)")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,14 @@
-"""How many prompt tokens our instructions and schema cost, as a llama.cpp server counts them.
+"""What our instructions and schema cost per request, counted offline with o200k.
 
-Sends the engine's real first request for the article (system prompt, user
-template, and whatever instructor adds for the mode, e.g. the JSON schema)
-with ``max_tokens=1``, then the article alone as one user message, and prints
-the difference of ``usage.prompt_tokens``: the cost of everything but the
-article. Target: under 1,500.
+Builds the engine's real first request (system prompt, user template, and
+whatever instructor adds for the mode: the schema in the system prompt for
+JSON modes, a tool definition for tools) without sending it, and counts its
+tokens with OpenAI's o200k tokenizer, minus the article's own tokens. The
+figure for the prompts at git ``HEAD`` is printed beside it ("before"), so a
+change shows its effect. Target: at most 700.
 
-    python -m llama_cpp.server --model <gguf> --port 8080 --n_ctx 8192 &
-    python benchmarks/prompt_tokens.py --base-url http://127.0.0.1:8080/v1
+    pip install -e '.[bench]'
+    python benchmarks/prompt_tokens.py [--mode json|tools|md_json] [--article FILE] [--all]
 """
 
 from __future__ import annotations
@@ -15,76 +16,103 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import bpe_openai
 import instructor
-import openai
 
-from summarizer.config import LLMSettings
-from summarizer.engines.llm.draft import Brief
-from summarizer.engines.llm.engine import LLMEngine, prompt_messages, with_article
-
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_a632362f40734eb3.txt"
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_a632362f40734eb3.txt"
+TARGET = 700
+ENC = bpe_openai.get_encoding("o200k_base")
 
 
-async def prompt_tokens(client: openai.AsyncOpenAI, model: str, messages: list[Any]) -> int:
-    response = await client.chat.completions.create(
-        model=model,
-        messages=messages,
-        max_tokens=1,
-        temperature=0,
-    )
-    assert response.usage is not None, "the server reported no usage"
-    return response.usage.prompt_tokens
+def tokens(text: str) -> int:
+    return len(ENC.encode(text))
 
 
-async def full_request_tokens(
-    client: openai.AsyncOpenAI, mode: instructor.Mode, model: str, article: str
-) -> int:
-    """Prompt tokens of the request the engine sends, built by instructor as in a real call."""
-    counted: list[int] = []
+def request_for(mode: instructor.Mode, article: str) -> dict[str, Any]:
+    """The keyword arguments the engine's first request for ``article`` is made with."""
+    from summarizer.engines.llm.draft import Brief
+    from summarizer.engines.llm.engine import prompt_messages, with_article
+
+    sent: dict[str, Any] = {}
 
     async def create(**kwargs: Any) -> Any:
-        ready = with_article(kwargs, article)
-        ready["max_tokens"] = 1
-        response = await client.chat.completions.create(**ready)
-        counted.append(response.usage.prompt_tokens)
-        return response
+        sent.update(with_article(kwargs, article))
+        raise RuntimeError("counted, not sent")
 
-    patched: Any = instructor.patch(create=create, mode=mode)  # async, as create is
-    # A one-token answer never validates: only the usage of the first request matters.
-    with contextlib.suppress(Exception):
-        await patched(response_model=Brief, messages=prompt_messages(), model=model, max_retries=0)
-    if not counted:
-        raise SystemExit("the request failed before the server answered")
-    return counted[0]
+    patched: Any = instructor.patch(create=create, mode=mode)
+    with contextlib.suppress(Exception):  # the request is what we wanted, not an answer
+        asyncio.run(patched(response_model=Brief, messages=prompt_messages(), model="m",
+                            max_retries=0))  # fmt: skip
+    if not sent:
+        raise SystemExit("instructor built no request")
+    return sent
 
 
-async def measure(engine: LLMEngine, article: str) -> tuple[int, int]:
-    """Prompt tokens of the full request, and of the article alone."""
-    model = await engine.resolve_model()
-    async with engine.clients.client() as client:
-        total = await full_request_tokens(client, engine.mode, model, article)
-        alone = await prompt_tokens(client, model, [{"role": "user", "content": article}])
-    return total, alone
+def request_tokens(request: dict[str, Any]) -> int:
+    """Tokens of every message's text, and of the tool definitions if any (compact JSON)."""
+    count = sum(tokens(str(m.get("content") or "")) for m in request["messages"])
+    if request.get("tools"):
+        count += tokens(json.dumps(request["tools"], separators=(",", ":")))
+    return count
 
 
-def main() -> None:
+def overhead(mode: instructor.Mode, article: str) -> int:
+    return request_tokens(request_for(mode, article)) - tokens(article)
+
+
+def before(mode_name: str, article: Path) -> str:
+    """The same figure for the code at git HEAD, from a scratch worktree-free export."""
+    script = (
+        "import sys; sys.path.insert(0, 'SRC'); "
+        "from benchmarks.prompt_tokens import overhead, MODES; from pathlib import Path; "
+        f"print(overhead(MODES[{mode_name!r}], Path({str(article)!r}).read_text('utf-8')))"
+    )
+    try:
+        tmp = subprocess.run(["mktemp", "-d"], capture_output=True, text=True, check=True)
+        src = tmp.stdout.strip()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"],
+                                 capture_output=True, check=True)  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", src], input=archive.stdout, check=True)
+        (Path(src) / "summarizer" / "prompts").mkdir(exist_ok=True)
+        for template in (Path(src) / "prompts").glob("*"):
+            (Path(src) / "summarizer" / "prompts" / template.name).write_bytes(
+                template.read_bytes()
+            )
+        (Path(src) / "benchmarks" / "prompt_tokens.py").write_text(
+            Path(__file__).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        done = subprocess.run([sys.executable, "-c", script.replace("SRC", src)],
+                              capture_output=True, text=True, cwd=src)  # fmt: skip
+        return done.stdout.strip() or f"n/a ({done.stderr.strip().splitlines()[-1:]})"
+    except (OSError, subprocess.CalledProcessError) as error:
+        return f"n/a ({error})"
+
+
+MODES = {"json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON,
+         "tools": instructor.Mode.TOOLS}  # fmt: skip
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", default="http://127.0.0.1:8080/v1")
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--mode", default="json")
+    parser.add_argument("--mode", choices=sorted(MODES), default="json")
     parser.add_argument("--article", type=Path, default=SEED)
+    parser.add_argument("--no-before", action="store_true", help="skip the git HEAD figure")
     args = parser.parse_args()
 
     article = args.article.read_text(encoding="utf-8")
-    engine = LLMEngine(LLMSettings(base_url=args.base_url, model=args.model, mode=args.mode))
-    total, alone = asyncio.run(measure(engine, article))
-    print(f"mode={args.mode} article={args.article.name}")
-    print(f"full request: {total} prompt tokens; article alone: {alone}")
-    print(f"instructions + schema: {total - alone} prompt tokens (target < 1500)")
+    now = overhead(MODES[args.mode], article)
+    was = "skipped" if args.no_before else before(args.mode, args.article)
+    print(f"mode={args.mode} article={args.article.name} article_tokens={tokens(article)}")
+    print(f"instructions + schema (o200k): before {was}, after {now} (target <= {TARGET})")
+    return 0 if now <= TARGET else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Literal, get_args
+from typing import Any
 
 from summarizer.errors import ConfigError
 
@@ -18,7 +18,55 @@ class EngineChoice(StrEnum):
     offline = "offline"
 
 
-Mode = Literal["auto", "tools", "json", "json_grammar", "json_schema", "md_json"]
+class Mode(StrEnum):
+    """How the model is asked for structure (``--mode``); ``auto`` picks one per server.
+
+    Each member says where the schema goes and how the answer is read (below);
+    ``summarizer.engines.llm.modes`` builds the request and picks auto's mode.
+    """
+
+    auto = "auto"
+    tools = "tools"                            # a tool call; the schema as its parameters
+    tools_strict = "tools_strict"              # the same, strict: OpenAI constrains it
+    json = "json"                              # JSON mode; the schema in the prompt
+    json_grammar = "json_grammar"              # JSON mode + schema: llama-cpp-python's grammar
+    json_schema = "json_schema"                # response_format json_schema
+    json_schema_strict = "json_schema_strict"  # the same, strict: OpenAI structured outputs
+    md_json = "md_json"                        # a fenced JSON block; the schema in the prompt
+
+    @property
+    def strict(self) -> bool:
+        """OpenAI's strict form: every field required (optional ones nullable), no others."""
+        return self in (Mode.tools_strict, Mode.json_schema_strict)
+
+    @property
+    def uses_tools(self) -> bool:
+        """The schema is a tool's parameters and the answer a tool call."""
+        return self in (Mode.tools, Mode.tools_strict)
+
+    @property
+    def schema_in_response_format(self) -> bool:
+        """The schema goes in ``response_format``, where the server constrains decoding to it."""
+        return self in (Mode.json_grammar, Mode.json_schema, Mode.json_schema_strict)
+
+    @property
+    def schema_in_prompt(self) -> bool:
+        """instructor pastes the schema into the system prompt: nothing else constrains it."""
+        return self in (Mode.json, Mode.md_json)
+
+    @property
+    def parser(self) -> Any:
+        """The ``instructor.Mode`` that builds the request and reads the answer."""
+        import instructor  # only the llm engine needs it: keep config light
+
+        if self is Mode.auto:
+            raise ValueError("auto is not a mode a request is made in: pick one per server")
+        if self.uses_tools:
+            return instructor.Mode.TOOLS
+        if self.schema_in_response_format:  # the answer is JSON content, no schema in the prompt
+            return instructor.Mode.JSON_SCHEMA
+        return instructor.Mode.MD_JSON if self is Mode.md_json else instructor.Mode.JSON
+
 
 ENV_MODEL = "SUMMARIZER_MODEL"
 ENV_MODE = "SUMMARIZER_MODE"
@@ -28,8 +76,10 @@ ENV_NUMBERS: dict[str, tuple[str, type]] = {
     "SUMMARIZER_TIMEOUT": ("timeout", float),
     "SUMMARIZER_BUDGET": ("total_timeout", float),
     "SUMMARIZER_MAX_REASKS": ("max_reasks", int),
+    "SUMMARIZER_CHUNK_TOKENS": ("chunk_tokens", int),
+    "SUMMARIZER_STALL_TIMEOUT": ("stall_timeout", float),
 }
-MODES: tuple[str, ...] = get_args(Mode)
+MODES: tuple[str, ...] = tuple(Mode)
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
@@ -44,14 +94,17 @@ class LLMSettings:
     base_url: str | None = None
     api_key: str | None = None
     model: str | None = None
-    mode: Mode = "auto"
+    mode: Mode = Mode.auto
     timeout: float = 120.0          # seconds for one HTTP request
     total_timeout: float = 600.0    # seconds for all requests of one brief, retries included
     max_attempts: int = 5           # transport attempts per model call
     max_reasks: int = 2             # validation re-asks after the first answer
     temperature: float = 0.0
-    max_tokens: int | None = 4096
-    chunk_tokens: int = 6000        # article tokens above which it is briefed in chunks
+    max_tokens: int | None = None   # None: sized from the article (engine.answer_tokens)
+    # Article tokens above which it is briefed in chunks; None: 6000, or less when the
+    # server reports a context window too small for that chunk, the prompt and the answer.
+    chunk_tokens: int | None = None
+    stall_timeout: float = 30.0     # seconds a streamed answer may go without a token
     chunk_overlap_sentences: int = 2
     concurrency: int = 4            # chunks briefed at once
 
@@ -73,11 +126,13 @@ class LLMSettings:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
-        for field in ("timeout", "total_timeout", "max_attempts", "chunk_tokens", "concurrency"):
+        object.__setattr__(self, "mode", Mode(self.mode))  # a plain string becomes a Mode
+        for field in ("timeout", "total_timeout", "max_attempts", "concurrency", "stall_timeout"):
             if getattr(self, field) <= 0:
                 raise ConfigError(f"{field} must be positive, not {getattr(self, field)}")
-        if self.max_tokens is not None and self.max_tokens <= 0:
-            raise ConfigError(f"max_tokens must be positive, not {self.max_tokens}")
+        for field in ("max_tokens", "chunk_tokens"):
+            if getattr(self, field) is not None and getattr(self, field) <= 0:
+                raise ConfigError(f"{field} must be positive, not {getattr(self, field)}")
         if self.max_reasks < 0:
             raise ConfigError(f"max_reasks must be 0 or more, not {self.max_reasks}")
 

@@ -10,14 +10,11 @@ Field descriptions follow LABELLING.md; they are published in the JSON Schema.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from summarizer.spans import CharInterval
-
-if TYPE_CHECKING:
-    from summarizer.engines.llm.draft import DraftBrief
 
 PartyKind = Literal["person", "organization", "government", "country", "group", "media", "other"]
 AttributionKind = Literal["direct_quote", "paraphrase", "narration"]
@@ -188,7 +185,7 @@ class ArticleBrief(_Strict):
         return [e for e in self.evidence_items() if not e.grounded_in(article)]
 
 
-def reference_problems(brief: ArticleBrief | DraftBrief) -> list[str]:
+def reference_problems(brief: ArticleBrief) -> list[str]:
     """Duplicate ids and ids that point at nothing, as readable messages."""
     problems: list[str] = []
     ids: dict[str, str] = {}

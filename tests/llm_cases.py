@@ -70,8 +70,14 @@ def with_claim(claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def engine_for(server: ScriptedServer, **settings: Any) -> LLMEngine:
-    """An engine asking ``server`` for scripted-model, with fast backoff."""
-    options: dict[str, Any] = {"base_url": server.url, "model": "scripted-model", **settings}
+    """An engine asking ``server`` for scripted-model in plain JSON mode, with fast backoff.
+
+    Plain JSON is what auto mode picks for the scripted server, which it does not
+    recognise (saying so in every brief's warnings): tests of auto mode ask for it.
+    """
+    options: dict[str, Any] = {
+        "base_url": server.url, "model": "scripted-model", "mode": "json", **settings
+    }
     return LLMEngine(LLMSettings(**options), backoff=FAST)
 
 

@@ -200,12 +200,13 @@ def enum_case(answer: Any, rng: random.Random) -> Any:
 
 
 def missing_ids(answer: Any, rng: random.Random) -> Any:
-    """The ids of the unknowns left out (nothing refers to them)."""
-    if isinstance(answer, dict):
-        return {k: missing_ids(v, rng) for k, v in answer.items()
-                if not (k == "id" and str(v).startswith("u"))}  # fmt: skip
-    if isinstance(answer, list):
-        return [missing_ids(v, rng) for v in answer]
+    """Ids written where the draft leaves them out, but the unknowns' ids missing."""
+    answer = dict(answer)
+    for name, prefix in (("parties", "p"), ("sources", "s"), ("claims", "c")):
+        answer[name] = [{"id": item.get("id", f"{prefix}{n}"), **item}
+                        for n, item in enumerate(answer.get(name, []), start=1)]  # fmt: skip
+    answer["unknowns"] = [{k: v for k, v in u.items() if k != "id"}
+                          for u in answer.get("unknowns", [])]  # fmt: skip
     return answer
 
 
@@ -220,13 +221,17 @@ ANSWER_PERTURBATIONS = (enum_case, missing_ids, wrapped)
 PERTURBATIONS = tuple(p.__name__ for p in (*BRIEF_PERTURBATIONS, *ANSWER_PERTURBATIONS))
 
 
-def perturbed_answer(brief: ArticleBrief, seed: str) -> Any:
-    """The draft answer for ``brief`` with every kind of mistake applied once."""
+def perturbed_answer(brief: ArticleBrief, seed: str, article: str | None = None) -> Any:
+    """The draft answer for ``brief`` with every kind of mistake applied once.
+
+    Given ``article``, quotes left unedited are elided as ``answer_for`` elides
+    them; edited ones are written as edited.
+    """
     rng = random.Random(seed)
     brief = brief.model_copy(deep=True)
     for perturb in BRIEF_PERTURBATIONS:
         perturb(brief, rng)
-    answer = answer_for(brief)
+    answer = answer_for(brief, article)
     for wrong in ANSWER_PERTURBATIONS:
         answer = wrong(answer, rng)
     return answer
@@ -279,8 +284,8 @@ class OracleServer:
                 chunk = CharInterval(start, start + len(text))
                 brief = within(self._golds[case.id], article, chunk)
                 if self.perturb:
-                    return perturbed_answer(brief, f"{case.id}:{start}")
-                return answer_for(brief)
+                    return perturbed_answer(brief, f"{case.id}:{start}", text)
+                return answer_for(brief, text)
         return None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -6,6 +6,11 @@ otherwise, fenced for md_json), raw content, an HTTP error, a hang, or a
 dropped connection. Every request is recorded. ``/v1/models`` lists
 ``models``, each owned by ``owned_by``. An unscripted request gets HTTP 599
 so a test fails loudly.
+
+A ``personality`` (openai, llama_cpp_python, llama_server, ollama, vllm,
+lm_studio; default generic) makes the server report that server's ``owned_by``
+and refuse chat requests as it does (``refusal``), before any scripted reply is
+used; refused requests are also kept in ``refused``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0  # how long a hang lasts, or how long an answer takes
+    # Streamed answers (requests with "stream": true) only:
+    chunk_chars: int = 12  # answer characters per chunk
+    chunk_delay: float = 0.0  # seconds between chunks: a model generating
+    stall_after: int | None = None  # chunks sent before the stream stalls...
+    stall_seconds: float = 30.0  # ...for this long (or until the server stops)
+    stream_usage: bool = True  # usage in the stream, when the request asks for it
+    plain: bool = False  # one JSON body even when asked to stream (a server ignoring it)
 
 
 @dataclass
@@ -47,14 +59,22 @@ class Recorded:
 
 
 class ScriptedServer:
-    def __init__(self) -> None:
+    def __init__(self, personality: str = "generic") -> None:
+        if personality not in PERSONALITIES:
+            raise ValueError(f"unknown personality {personality!r}: {', '.join(PERSONALITIES)}")
+        self.personality = personality
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
+        self.refused: list[Recorded] = []  # chat requests the personality refused
         self.models: list[str] = ["scripted-model"]
-        self.owned_by = "tests"  # what /v1/models says owns each model
+        self.owned_by = PERSONALITIES[personality]  # what /v1/models says owns each model
         self.models_status = 200  # any other status: /v1/models fails with it
+        self.models_delays: deque[float] = deque()  # seconds each next /v1/models waits first
         self.in_flight = 0
         self.max_in_flight = 0
+        self.props: dict[str, Any] | None = None  # what GET /props answers (llama.cpp), if set
+        self.streamed = 0  # streamed answers begun
+        self.disconnects = 0  # streamed answers the client closed before their end
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -140,7 +160,11 @@ class ScriptedServer:
 
             def do_GET(self) -> None:
                 self._record()
-                if not self.path.rstrip("/").endswith("/models"):
+                if self.path.rstrip("/").endswith("/models") and server.models_delays:
+                    server.stopping.wait(server.models_delays.popleft())  # a busy server
+                if self.path.rstrip("/") == "/props" and server.props is not None:
+                    self._send(200, server.props, {})
+                elif not self.path.rstrip("/").endswith("/models"):
                     self._send(404, {"error": {"message": "no such path"}}, {})
                 elif server.models_status != 200:
                     body = {"error": {"message": "scripted error", "type": "scripted"}}
@@ -154,6 +178,12 @@ class ScriptedServer:
 
             def do_POST(self) -> None:
                 record = self._record()
+                refused = refusal(server.personality, record.body)
+                if refused is not None:  # as the real server would, before any scripted reply
+                    with server._lock:
+                        server.refused.append(record)
+                    self._send(*refused, {})
+                    return
                 reply = server._next()
                 with server._lock:
                     server.in_flight += 1
@@ -176,9 +206,38 @@ class ScriptedServer:
                 elif reply.kind == "status":
                     body = {"error": {"message": reply.payload, "type": "scripted", "code": None}}
                     self._send(reply.status, body, reply.headers)
+                elif record.body.get("stream") and not reply.plain:
+                    server.stopping.wait(reply.seconds)  # a slow model, when asked for
+                    self._stream(record, reply)
                 else:
                     server.stopping.wait(reply.seconds)  # a slow model, when asked for
                     self._send(200, completion(record.body, reply), reply.headers)
+
+            def _stream(self, record: Recorded, reply: Reply) -> None:
+                """The answer as server-sent events, in HTTP/1.1 chunks."""
+                with server._lock:
+                    server.streamed += 1
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("transfer-encoding", "chunked")
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                try:
+                    for number, event in enumerate(stream_events(record.body, reply)):
+                        if number and reply.chunk_delay:
+                            server.stopping.wait(reply.chunk_delay)
+                        if number == reply.stall_after:
+                            server.stopping.wait(reply.stall_seconds)
+                        data = f"data: {event}\n\n".encode()
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                        self.wfile.flush()
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
+                except OSError:  # the client closed the stream
+                    with server._lock:
+                        server.disconnects += 1
+                    self.close_connection = True
 
         return Handler
 
@@ -213,3 +272,191 @@ def completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
             "total_tokens": prompt + completion_tokens,
         },
     }
+
+
+def stream_events(request: dict[str, Any], reply: Reply) -> list[str]:
+    """``completion(request, reply)`` as the ``data:`` payloads of a streamed answer.
+
+    The text comes ``reply.chunk_chars`` characters per chunk (as content, or as
+    tool-call argument deltas), then ``finish_reason``, then usage when the
+    request has ``stream_options.include_usage`` (and ``reply.stream_usage``).
+    """
+    whole = completion(request, reply)
+    message = whole["choices"][0]["message"]
+    calls = message.get("tool_calls")
+    text = calls[0]["function"]["arguments"] if calls else message["content"]
+    base = {"id": whole["id"], "object": "chat.completion.chunk",
+            "created": whole["created"], "model": whole["model"]}  # fmt: skip
+
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        return json.dumps({**base, "choices": [choice]})
+
+    size = max(1, reply.chunk_chars)
+    pieces = [text[i : i + size] for i in range(0, len(text), size)]
+    if calls:
+        call = calls[0]
+        head = {"index": 0, "id": call["id"], "type": "function",
+                "function": {"name": call["function"]["name"], "arguments": ""}}  # fmt: skip
+        events = [chunk({"role": "assistant", "content": None, "tool_calls": [head]})]
+        events += [
+            chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}) for p in pieces
+        ]
+    else:
+        events = [chunk({"role": "assistant", "content": ""})]
+        events += [chunk({"content": p}) for p in pieces]
+    events.append(chunk({}, whole["choices"][0]["finish_reason"]))
+    if reply.stream_usage and (request.get("stream_options") or {}).get("include_usage"):
+        events.append(json.dumps({**base, "choices": [], "usage": whole["usage"]}))
+    events.append("[DONE]")
+    return events
+
+
+# --------------------------------------------------------------------------- #
+# Personalities: each real server's documented acceptance rules for a chat request
+# --------------------------------------------------------------------------- #
+
+#: Personality -> what its GET /v1/models says in owned_by.
+PERSONALITIES: dict[str, str] = {
+    "generic": "tests",  # accepts anything; recognised by nobody
+    "openai": "system",
+    "llama_cpp_python": "me",
+    "llama_server": "llamacpp",
+    "ollama": "library",
+    "vllm": "vllm",
+    "lm_studio": "organization_owner",
+}
+#: The JSON Schema keywords OpenAI's strict mode accepts (structured outputs guide).
+OPENAI_STRICT_KEYWORDS = frozenset({
+    "type", "properties", "required", "additionalProperties", "items", "enum", "const",
+    "anyOf", "$ref", "$defs", "definitions", "description", "title", "pattern", "format",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minItems", "maxItems",
+})  # fmt: skip
+
+
+def refusal(personality: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """The (status, body) the real server answers a chat request it refuses; else None."""
+    rules = {
+        "openai": _openai_refusal,
+        "lm_studio": _lm_studio_refusal,
+        "llama_cpp_python": _llama_cpp_python_refusal,
+    }.get(personality)
+    return rules(body) if rules else None
+
+
+def _openai_error(message: str, param: str | None) -> tuple[int, dict[str, Any]]:
+    error = {"message": message, "type": "invalid_request_error", "param": param, "code": None}
+    return 400, {"error": error}
+
+
+def _openai_refusal(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    form = body.get("response_format")
+    if isinstance(form, dict):
+        kind = form.get("type")
+        if kind not in ("text", "json_object", "json_schema"):
+            return _openai_error(
+                f"Invalid value: '{kind}'. Supported values are: 'json_object', "
+                "'json_schema', and 'text'.", "response_format.type"
+            )  # fmt: skip
+        extra = sorted(set(form) - {"type", "json_schema"})
+        if extra:
+            return _openai_error(
+                f"Unrecognized request argument supplied: response_format.{extra[0]}",
+                f"response_format.{extra[0]}",
+            )
+        if kind == "json_object" and "json" not in json.dumps(body.get("messages", [])).lower():
+            return _openai_error(
+                "'messages' must contain the word 'json' in some form, to use "
+                "'response_format' of type 'json_object'.", "messages"
+            )  # fmt: skip
+        spec = form.get("json_schema")
+        if kind == "json_schema":
+            if not isinstance(spec, dict) or not spec.get("name"):
+                return _openai_error(
+                    "Missing required parameter: 'response_format.json_schema.name'.",
+                    "response_format.json_schema.name",
+                )
+            if spec.get("strict") is True:
+                problem = strict_problem(spec.get("schema"))
+                if problem:
+                    return _openai_error(
+                        f"Invalid schema for response_format '{spec['name']}': {problem}",
+                        "response_format",
+                    )
+    for tool in body.get("tools") or []:
+        function = tool.get("function") or {}
+        if function.get("strict") is True:
+            problem = strict_problem(function.get("parameters"))
+            if problem:
+                return _openai_error(
+                    f"Invalid schema for function '{function.get('name')}': {problem}",
+                    "tools[0].function.parameters",
+                )
+    return None
+
+
+def strict_problem(schema: Any, context: tuple[str, ...] = ()) -> str | None:
+    """Why OpenAI's strict mode refuses ``schema``, in its words; None when it accepts it."""
+    if not isinstance(schema, dict):
+        return f"In context={context}, schema must be a JSON Schema of 'type: \"object\"'."
+    where = f"In context={context}, "
+    if not context and (schema.get("type") != "object" or "anyOf" in schema):
+        return where + "schema must be a JSON Schema of 'type: \"object\"', got something else."
+    unsupported = sorted(set(schema) - OPENAI_STRICT_KEYWORDS)
+    if unsupported:
+        return where + f"'{unsupported[0]}' is not permitted."
+    if "properties" in schema or schema.get("type") == "object":
+        properties = schema.get("properties", {})
+        missing = [name for name in properties if name not in schema.get("required", [])]
+        if missing:
+            return where + (
+                "'required' is required to be supplied and to be an array including every "
+                f"key in properties. Missing '{missing[0]}'."
+            )
+        if schema.get("additionalProperties") is not False:
+            return where + "'additionalProperties' is required to be supplied and to be false."
+        for name, sub in properties.items():
+            problem = strict_problem(sub, (*context, "properties", name))
+            if problem:
+                return problem
+    for key in ("$defs", "definitions"):
+        for name, sub in (schema.get(key) or {}).items():
+            problem = strict_problem(sub, (*context, key, name))
+            if problem:
+                return problem
+    if "items" in schema:
+        problem = strict_problem(schema["items"], (*context, "items"))
+        if problem:
+            return problem
+    for number, option in enumerate(schema.get("anyOf") or []):
+        problem = strict_problem(option, (*context, "anyOf", str(number)))
+        if problem:
+            return problem
+    return None
+
+
+def _lm_studio_refusal(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    form = body.get("response_format")
+    if isinstance(form, dict) and form.get("type") not in ("json_schema", "text"):
+        return 400, {"error": "'response_format.type' must be 'json_schema' or 'text'"}
+    if isinstance(form, dict) and form.get("type") == "json_schema":
+        spec = form.get("json_schema")
+        if not isinstance(spec, dict) or not isinstance(spec.get("schema"), dict):
+            return 400, {"error": "'response_format.json_schema.schema' is required"}
+    return None
+
+
+def _llama_cpp_python_refusal(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    # llama-cpp-python validates response_format.type as 'text' | 'json_object' and
+    # reports the validation error as HTTP 500 (seen with llama-cpp-python's server).
+    form = body.get("response_format")
+    kind = form.get("type") if isinstance(form, dict) else None
+    if kind is None or kind in ("text", "json_object"):
+        return None
+    message = (
+        "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', "
+        f"'type'), 'msg': \"Input should be 'text' or 'json_object'\", 'input': '{kind}'}}"
+    )
+    error = {"message": message, "type": "internal_server_error", "param": None, "code": None}
+    return 500, {"error": error}

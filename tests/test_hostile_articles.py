@@ -56,8 +56,11 @@ def between_delimiters(text: str) -> str:
 
 
 def without_user_turn(request: Recorded) -> dict[str, Any]:
+    """The request but its user turn, and but ``max_tokens``: the engine sizes the
+    answer from the article's length, never from what the article says."""
     body = copy.deepcopy(request.body)
     body["messages"] = [m for m in body["messages"] if m["role"] != "user"]
+    body.pop("max_tokens", None)
     return body
 
 

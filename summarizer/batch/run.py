@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from summarizer.pricing import Price
 
 REPORT_NAME = "_batch_report.json"
-Status = Literal["done", "cached", "skipped", "failed"]
+#: "empty": briefed (file written) but the brief holds no claim: listed apart from "done".
+Status = Literal["done", "empty", "cached", "skipped", "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 
 
@@ -70,6 +71,10 @@ class BatchReport:
     @property
     def failures(self) -> list[ItemResult]:
         return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def empty(self) -> list[ItemResult]:
+        return [r for r in self.results if r.status == "empty"]
 
 
 @dataclass
@@ -163,11 +168,21 @@ async def _brief_item(item: Item, batch: _Batch) -> ItemResult:
     if options.cache is not None and not cached:
         options.cache.put(key, brief.model_dump_json())
     _write_outputs(item, output, text, source, brief, options)
+    empty = _emptiness(brief, text)
     if cached:
-        return ItemResult(item.id, "cached", output=str(output))
-    return ItemResult(item.id, "done", tokens=brief.meta.usage.total_tokens,
+        return ItemResult(item.id, "empty" if empty else "cached", empty, output=str(output))
+    return ItemResult(item.id, "empty" if empty else "done", empty,
+                      tokens=brief.meta.usage.total_tokens,
                       cost_usd=brief.meta.cost_usd or 0.0,
-                      output=str(output))
+                      output=str(output))  # fmt: skip
+
+
+def _emptiness(brief: ArticleBrief, text: str) -> str | None:
+    """Why a brief of a non-empty article counts as empty (no claim), or None."""
+    if brief.claims or not text.strip():
+        return None
+    said = [w for w in brief.meta.warnings if "no claim" not in w]
+    return "the brief holds no claim" + (f" ({said[0]})" if said else "")
 
 
 def _cached(cache: BriefCache | None, key: CacheKey) -> ArticleBrief | None:

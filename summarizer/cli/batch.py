@@ -46,7 +46,7 @@ def batch(
     # The LLM flags, as summarize takes them.
     model: opt.ModelOption = None, base_url: opt.BaseUrlOption = None, mode: opt.ModeOption = None,
     max_tokens: opt.MaxTokensOption = None, timeout: opt.TimeoutOption = None,
-    budget: opt.BudgetOption = None,
+    budget: opt.BudgetOption = None, chunk_tokens: opt.ChunkTokensOption = None,
 ) -> None:
     """Brief many articles into OUT, one JSON file each; rerun the same command to resume.
 
@@ -75,11 +75,15 @@ def batch(
             check_out_dir(source, out)
             price = price_from_env()
             cache = None if no_cache else BriefCache(cache_dir)
-            settings = opt.llm_settings(model, base_url, mode, max_tokens, timeout, budget)
+            settings = opt.llm_settings(model, base_url, mode, max_tokens, timeout, budget,
+                                        chunk_tokens)  # fmt: skip
+            opt.show_engine_log()
             runner, limit = runner_for(engine, settings, concurrency=concurrency,
                                        processes=processes)  # fmt: skip
             opt.say_engine(engine, runner.engine.name)
             progress = _Progress(console, len(items))
+            if hasattr(runner.engine, "on_tokens"):  # the LLM engine: tokens as they arrive
+                runner.engine.on_tokens = progress.arriving
             options = BatchOptions(out_dir=out, concurrency=limit, cache=cache, formats=(fmt,),
                                    price=price, on_result=progress)  # fmt: skip
             with progress:
@@ -111,12 +115,16 @@ class _Progress:
             TextColumn("briefing"), BarColumn(), MofNCompleteColumn(),
             TextColumn("failed {task.fields[failed]}"),
             TextColumn("tokens {task.fields[tokens]}"),
+            TextColumn("received {task.fields[arriving]}"),
             TextColumn("{task.fields[rate]:.2f} articles/s"),
             TimeElapsedColumn(), console=console, transient=False,
         )
-        self.task = self.progress.add_task("batch", total=total, failed=0, tokens=0, rate=0.0)
+        self.task = self.progress.add_task(
+            "batch", total=total, failed=0, tokens=0, arriving=0, rate=0.0
+        )
         self.failed = 0
         self.tokens = 0
+        self.streamed = 0  # answer tokens received so far, finished articles or not
 
     def __enter__(self) -> None:
         self.progress.start()
@@ -132,6 +140,11 @@ class _Progress:
         rate = task.completed / task.elapsed if task.elapsed else 0.0
         self.progress.update(self.task, failed=self.failed, tokens=self.tokens, rate=rate)
 
+    def arriving(self, tokens: int) -> None:
+        """``tokens`` more answer tokens arrived (the LLM engine's ``on_tokens``)."""
+        self.streamed += tokens
+        self.progress.update(self.task, arriving=self.streamed)
+
 
 def print_summary(console: Console, report: BatchReport, price: Price | None) -> None:
     """The batch summary table, the cost (with a price), and the failed articles."""
@@ -142,13 +155,20 @@ def print_summary(console: Console, report: BatchReport, price: Price | None) ->
     table = Table(title="Batch summary")
     for column in (*STATUSES, "tokens", "seconds", "articles/s"):
         table.add_column(column, justify="right")
-    briefed = report.count("done") + report.count("cached")
+    briefed = report.count("done") + report.count("cached") + report.count("empty")
     rate = briefed / report.seconds if report.seconds else 0.0
     table.add_row(*(str(report.count(s)) for s in STATUSES),
                   str(report.tokens), f"{report.seconds:.1f}", f"{rate:.2f}")
     console.print(table)
     if price is not None:
         console.print(f"cost: ${report.cost_usd:.4f}")
+    if report.empty:
+        empty = Table(title="Empty briefs (no claim found)")
+        empty.add_column("id")
+        empty.add_column("reason")
+        for result in report.empty:
+            empty.add_row(result.id, result.reason or "")
+        console.print(empty)
     if report.failures:
         failures = Table(title="Failed articles")
         failures.add_column("id")

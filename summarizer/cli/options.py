@@ -29,8 +29,9 @@ BaseUrlOption = Annotated[
 ]
 ModeOption = Annotated[
     str | None,
-    typer.Option(help="How the model returns structure: auto, tools, json, json_grammar, "
-                 "json_schema, md_json (env SUMMARIZER_MODE)."),
+    typer.Option(help="How the model returns structure: auto (per server), tools, "
+                 "tools_strict, json, json_grammar, json_schema, json_schema_strict, md_json "
+                 "(env SUMMARIZER_MODE)."),
 ]
 MaxTokensOption = Annotated[
     int | None,
@@ -45,6 +46,14 @@ BudgetOption = Annotated[
     typer.Option(help="Seconds all model requests of one brief may take together, "
                  "retries and re-asks included (env SUMMARIZER_BUDGET)."),
 ]
+ChunkTokensOption = Annotated[
+    int | None,
+    typer.Option(min=1, help="Article tokens per chunk for long articles [default: 6000, less "
+                 "when the server reports a small context window] (env SUMMARIZER_CHUNK_TOKENS)."),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show the model's tokens arriving, on stderr.")
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
 ]
@@ -57,12 +66,28 @@ def llm_settings(
     max_tokens: int | None = None,
     timeout: float | None = None,
     budget: float | None = None,
+    chunk_tokens: int | None = None,
 ) -> LLMSettings:
     """The LLM flags on top of the environment."""
     from summarizer.api import settings_for
 
     return settings_for(model=model, base_url=base_url, mode=mode, max_tokens=max_tokens,
-                        timeout=timeout, total_timeout=budget)  # fmt: skip
+                        timeout=timeout, total_timeout=budget,
+                        chunk_tokens=chunk_tokens)  # fmt: skip
+
+
+def show_engine_log(verbose: bool = False) -> None:
+    """The engine's log lines on stderr as ``summarizer: ...``: each transport retry,
+    and with ``verbose`` the tokens arriving. The library alone stays silent."""
+    import logging
+
+    logger = logging.getLogger("summarizer")
+    if not any(getattr(h, "summarizer_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("summarizer: %(message)s"))
+        handler.summarizer_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def say_engine(choice: EngineChoice, engine: str) -> None:

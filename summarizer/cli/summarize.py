@@ -26,7 +26,8 @@ def summarize(
     # The LLM flags, as batch takes them.
     model: opt.ModelOption = None, base_url: opt.BaseUrlOption = None, mode: opt.ModeOption = None,
     max_tokens: opt.MaxTokensOption = None, timeout: opt.TimeoutOption = None,
-    budget: opt.BudgetOption = None,
+    budget: opt.BudgetOption = None, chunk_tokens: opt.ChunkTokensOption = None,
+    verbose: opt.VerboseOption = False,
 ) -> None:
     """Brief one article.
 
@@ -51,7 +52,9 @@ def summarize(
     with opt.one_line_errors():
         check_output_path(output, path)
         loaded = load_article(path)
-        settings = opt.llm_settings(model, base_url, mode, max_tokens, timeout, budget)
+        settings = opt.llm_settings(model, base_url, mode, max_tokens, timeout, budget,
+                                    chunk_tokens)  # fmt: skip
+        opt.show_engine_log(verbose)
         brief = brief_article(loaded.text, engine=engine, settings=settings)
         opt.say_engine(engine, brief.meta.engine)
         price = price_from_env()

@@ -178,7 +178,44 @@ def test_a_failure_never_stops_the_others_and_is_listed(tmp_path: Path) -> None:
                       "empty": "the article is empty: give a file or stdin with some text",
                       "line-9": "line 9: not JSON"}
     assert not (tmp_path / "bad.json").exists()
-    assert saved["counts"] == {"done": 4, "cached": 0, "skipped": 0, "failed": 3}
+    assert saved["counts"] == {"done": 4, "empty": 0, "cached": 0, "skipped": 0, "failed": 3}
+
+
+class ClaimlessEngine(RecordingEngine):
+    """Answers with a summary but no claim, with the warning the LLM engine gives then."""
+
+    async def abrief(self, text: str) -> ArticleBrief:
+        brief = await super().abrief(text)
+        if "NOTHING" in text:
+            brief.claims = []
+            brief.meta.warnings = ["the model found no claim in the article"]
+        return brief
+
+
+def test_a_brief_without_claims_is_listed_as_empty_not_done(tmp_path: Path) -> None:
+    batch = [*items(2), Item(id="hollow", text="NOTHING was said here.\n")]
+    report = run(batch, ClaimlessEngine(), tmp_path)
+    assert (report.count("done"), report.count("empty")) == (2, 1)
+    assert [r.id for r in report.empty] == ["hollow"]
+    assert report.empty[0].reason == "the brief holds no claim"
+    assert (tmp_path / "hollow.json").exists()  # written: it is a brief, just an empty one
+    saved = json.loads((tmp_path / REPORT_NAME).read_text(encoding="utf-8"))
+    assert saved["counts"] == {"done": 2, "empty": 1, "cached": 0, "skipped": 0, "failed": 0}
+
+
+def test_the_summary_lists_empty_briefs_apart(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from summarizer.cli.batch import print_summary
+
+    batch = [*items(1), Item(id="hollow", text="NOTHING was said here.\n")]
+    report = run(batch, ClaimlessEngine(), tmp_path)
+    console = Console(record=True, width=120)
+    print_summary(console, report, None)
+    text = console.export_text()
+    assert "Empty briefs (no claim found)" in text
+    assert "hollow" in text and "the brief holds no claim" in text
+    assert "Failed articles" not in text
 
 
 def test_concurrency_is_bounded_and_used(tmp_path: Path) -> None:

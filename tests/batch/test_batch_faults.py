@@ -121,7 +121,7 @@ def test_kill_9_midway_loses_nothing_finished_and_a_rerun_completes_the_rest(
     assert sorted(finished(out)) == ids
     assert snapshot(out, list(done_before)) == before  # finished ones not redone nor rewritten
     counts = report(out)["counts"]
-    assert counts == {"done": len(ids) - len(done_before), "cached": 0,
+    assert counts == {"done": len(ids) - len(done_before), "empty": 0, "cached": 0,
                       "skipped": len(done_before), "failed": 0}  # fmt: skip
 
 

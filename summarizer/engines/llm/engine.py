@@ -24,7 +24,9 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, cast
 
 import instructor
@@ -38,25 +40,30 @@ from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
-from summarizer.config import DEFAULT_OPENAI_MODEL, LLMSettings
+from summarizer.config import DEFAULT_OPENAI_MODEL, LLMSettings, Mode
 from summarizer.engines import Engine, EngineIdentity
+from summarizer.engines.llm import sizing
 from summarizer.engines.llm.convert import Parts, to_parts
 from summarizer.engines.llm.draft import Brief, Checker
 from summarizer.engines.llm.merge import merge_briefs
 from summarizer.engines.llm.modes import (
     OPENAI_URL,
-    PROBE_TIMEOUT,
-    is_llama_cpp,
+    Server,
+    extra_body,
     is_openai,
-    pick_mode,
+    parse_mode,
+    probe,
+    recognise,
+    unrecognised,
 )
 from summarizer.engines.llm.salvage import recover
-from summarizer.engines.llm.transport import (
-    MIN_REQUEST_SECONDS,
-    Backoff,
-    ClientPool,
-    TransportPolicy,
+from summarizer.engines.llm.streaming import (
+    mark_cut_off,
+    prompt_estimate,
+    rejects_stream_options,
+    stream_chat,
 )
+from summarizer.engines.llm.transport import Backoff, ClientPool, TransportPolicy
 from summarizer.errors import ConfigError
 from summarizer.prompts import (
     ARTICLE_MARK,
@@ -73,6 +80,16 @@ logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 DUMMY_KEY = "sk-no-key-needed"  # local servers want some key and ignore it
 PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
+log = logging.getLogger("summarizer.llm")
+
+
+@cache
+def schema_model(model: type[Any]) -> type[Any]:
+    """``model`` as instructor's response schema, built once: instructor builds a new
+    pydantic class from the response model on every call otherwise (~6 ms)."""
+    return cast(type[Any], instructor.openai_schema(model))
+
+
 NO_ENDPOINT = (
     "no LLM endpoint configured: set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) "
     "or OPENAI_API_KEY, or pass --base-url"
@@ -155,9 +172,13 @@ class LLMEngine(Engine):
             raise ConfigError(NO_ENDPOINT)
         self.settings = settings
         self.url = (settings.base_url or OPENAI_URL).rstrip("/")
-        self.mode = pick_mode(settings.mode, self.url)
-        self.grammar = settings.mode == "json_grammar"
-        self._detect = settings.mode == "auto" and not is_openai(self.url)  # llama.cpp?
+        # The mode asked for; ``form``: the one requests are made in (auto's is per server).
+        self.setting = parse_mode(settings.mode)
+        self.server: Server | None = Server.openai if is_openai(self.url) else None
+        auto = self.setting is Mode.auto
+        self.form = (self.server or Server.unknown).auto_mode if auto else self.setting
+        self._detect = auto and self.server is None  # which server? asked before the first brief
+        self.notes: list[str] = []  # about the mode chosen, for every brief's meta.warnings
         self.model = settings.model or (DEFAULT_OPENAI_MODEL if is_openai(self.url) else None)
         self.policy = TransportPolicy(
             self.url,
@@ -165,7 +186,14 @@ class LLMEngine(Engine):
             total_timeout=settings.total_timeout,
             request_timeout=settings.timeout,
             backoff=backoff,
+            stall_timeout=settings.stall_timeout,
         )
+        self.window: int | None = None  # the server's context window, when it reports one
+        self._window_asked = is_openai(self.url)  # OpenAI's windows dwarf any article
+        self._stream_usage = True  # False once the server refused stream_options
+        self._prompt_size: int | None = None
+        #: Called with the number of answer tokens that just arrived (batch's progress).
+        self.on_tokens: Callable[[int], None] | None = None
         self.clients = ClientPool(
             base_url=self.url,
             api_key=settings.api_key or DUMMY_KEY,
@@ -175,11 +203,16 @@ class LLMEngine(Engine):
 
     # ---------------------------------------------------------------- the server
 
+    @property
+    def mode(self) -> instructor.Mode:
+        """The instructor mode that builds requests and reads answers."""
+        return cast(instructor.Mode, self.form.parser)
+
     async def resolve_model(self, deadline: float | None = None) -> str:
         """The model to ask: the one configured, or else the first the server lists.
 
-        In auto mode off OpenAI this also learns whether the server is llama.cpp
-        (from that listing, or from one ``GET /v1/models`` try when a model is
+        In auto mode off OpenAI this also learns which server it is, and so the
+        mode (from that listing, or from ``GET /v1/models`` tries when a model is
         given). Both are remembered. Requests end by ``deadline`` (default: the
         budget, starting now).
         """
@@ -205,22 +238,18 @@ class LLMEngine(Engine):
         return EngineIdentity(self.name, model=model, prompt_version=prompt_version())
 
     async def _probe(self, client: openai.AsyncOpenAI, deadline: float) -> None:
-        """One try, no retries: a failure means plain JSON."""
-        try:
-            listing = await client.models.list(timeout=self._probe_timeout(deadline))
-            self._learn_server(listing.data)
-        except openai.OpenAIError:
-            self._detect = False
+        """``GET /v1/models`` (``modes.probe``); on failure, the port or plain JSON."""
+        models, failure = await probe(client, deadline, self.settings.timeout)
+        self._learn_server(models, failure=failure and f"GET {self.url}/models: {failure}")
 
-    def _probe_timeout(self, deadline: float) -> float:
-        """One try, leaving at least half of the brief's budget for the model call."""
-        left = max(deadline - time.monotonic(), MIN_REQUEST_SECONDS)
-        return min(PROBE_TIMEOUT, self.settings.timeout, left / 2)
-
-    def _learn_server(self, models: list[Any]) -> None:
-        """In auto mode, a llama.cpp server gets JSON constrained to the schema by a grammar."""
-        if self._detect and is_llama_cpp(models):
-            self.grammar = True
+    def _learn_server(self, models: list[Any], failure: str | None = None) -> None:
+        """In auto mode, recognise the server and use its mode (plain JSON when unknown)."""
+        if not self._detect:
+            return
+        self.server = recognise(self.url, models)
+        self.form = self.server.auto_mode
+        if self.server is Server.unknown:
+            self.notes = [unrecognised(failure)]
         self._detect = False
 
     def _pick_model(self, models: list[Any]) -> str:
@@ -250,12 +279,8 @@ class LLMEngine(Engine):
         }
         if self.settings.max_tokens is not None:
             request["max_tokens"] = self.settings.max_tokens
-        if self.grammar:
-            # instructor's JSON mode sends {"type": "json_object"}; llama.cpp servers also
-            # read a "schema" there and constrain decoding to it. extra_body is merged into
-            # the request body last, so this response_format replaces instructor's.
-            schema = Brief.model_json_schema()
-            request["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        if (extra := extra_body(self.form, Brief)) is not None:  # the server's schema form
+            request["extra_body"] = extra  # merged into the body last: replaces instructor's
         return request
 
     async def _call(
@@ -263,14 +288,19 @@ class LLMEngine(Engine):
     ) -> PieceResult:
         """Ask for the piece's brief, re-asking on invalid answers, salvaging after the last."""
         checker, tally = Checker(piece.text), Tally()
+        max_tokens = self.settings.max_tokens or self.answer_tokens(piece.text)
 
         async def transport(**kwargs: Any) -> Any:
             ready = with_article(kwargs, piece.text)
-            return await self.policy.call(
-                lambda timeout: client.chat.completions.create(**ready, timeout=timeout),
+            self._prompt_size = prompt_estimate(ready) - estimate_tokens(piece.text)  # learnt
+            fits = sizing.fit(max_tokens, self.window, prompt_estimate(ready))
+            ready.setdefault("max_tokens", fits)  # unless set
+            response = await self.policy.call(
+                lambda timeout: self._stream(client, ready, timeout, piece),
                 model=model,
                 deadline=deadline,
             )
+            return mark_cut_off(response)  # whatever finish_reason says
 
         create = instructor.patch(create=transport, mode=self.mode)
         reasks = AsyncRetrying(
@@ -281,27 +311,95 @@ class LLMEngine(Engine):
         warnings: list[str] = []
         try:
             request = self._request(piece, model, checker, tally)
+            request["response_model"] = schema_model(request["response_model"])  # built once
             draft = await create(max_retries=cast(Any, reasks), **request)
         except (IncompleteOutputException, InstructorRetryException) as error:
-            draft, warnings = recover(
-                error, tally.responses, max_tokens=self.settings.max_tokens, url=self.url
-            )
+            draft, warnings = recover(error, tally.responses, max_tokens=max_tokens, url=self.url)
         return PieceResult(to_parts(draft, checker, piece.start, warnings), tally, warnings)
+
+    async def _stream(
+        self, client: openai.AsyncOpenAI, request: dict[str, Any], timeout: float, piece: Piece
+    ) -> Any:
+        """One streamed request (``transport.stream_chat``), usage asked for where accepted."""
+        options: dict[str, Any] = {
+            "timeout": timeout,
+            "stall_timeout": self.settings.stall_timeout,
+            "on_tokens": self._progress(piece),
+        }
+        if self._stream_usage:
+            try:
+                return await stream_chat(client, request, usage=True, **options)
+            except openai.APIStatusError as error:
+                if not rejects_stream_options(error):
+                    raise
+                self._stream_usage = False  # this server wants no stream_options: never again
+        return await stream_chat(client, request, usage=False, **options)
+
+    def _progress(self, piece: Piece) -> Callable[[int, float], None] | None:
+        """What hears tokens arriving: the debug log (``-v``) and ``on_tokens``, if any."""
+        verbose, listener = log.isEnabledFor(logging.DEBUG), self.on_tokens
+        if not verbose and listener is None:
+            return None
+        part = f"part {piece.number}/{piece.count}: " if piece.count > 1 else ""
+        heard = 0
+
+        def progress(tokens: int, seconds: float) -> None:
+            nonlocal heard
+            if listener is not None and tokens > heard:
+                listener(tokens - heard)
+            heard = max(heard, tokens)
+            if verbose:
+                rate = tokens / seconds if seconds > 0 else 0.0
+                log.debug("%s%d tokens in %.1fs (%.1f tokens/s)", part, tokens, seconds, rate)
+
+        return progress
 
     # ---------------------------------------------------------------- articles
 
+    def answer_tokens(self, text: str) -> int:
+        """``max_tokens`` for briefing ``text`` (``sizing.answer_tokens``)."""
+        return sizing.answer_tokens(text, self.window, self._prompt_tokens())
+
+    def chunk_tokens(self) -> int:
+        """Article tokens per chunk: the setting, or ``sizing.chunk_tokens``."""
+        if self.settings.chunk_tokens is not None:
+            return self.settings.chunk_tokens
+        return sizing.chunk_tokens(self.window, self._prompt_tokens(), self.settings.max_tokens)
+
+    def _prompt_tokens(self) -> int:
+        """Estimated tokens of the prompt around the article: measured on the last request,
+        or before any, twice the templates and schema (instructor adds its own words)."""
+        if self._prompt_size is None:
+            schema = json.dumps(Brief.model_json_schema())
+            return 2 * estimate_tokens(system_message() + user_message(2, 2) + schema)
+        return self._prompt_size
+
+    async def _learn_window(self, client: openai.AsyncOpenAI, deadline: float) -> None:
+        """Once per engine: the context window from llama.cpp's ``GET /props``, if it answers."""
+        if self._window_asked or self.settings.chunk_tokens is not None:
+            return
+        self._window_asked = True
+        root = self.url.removesuffix("/v1")
+        timeout = min(sizing.PROBE_TIMEOUT, max(deadline - time.monotonic(), 0.0) / 4)
+        try:
+            props = await client.get(
+                f"{root}/props", cast_to=cast(Any, object), options={"timeout": timeout}
+            )
+        except (openai.OpenAIError, ValueError):
+            return
+        self.window = sizing.context_window(props)
+
     def pieces(self, text: str) -> list[Piece]:
-        """The whole article, or overlapping chunks when it is longer than ``chunk_tokens``.
+        """The whole article, or overlapping chunks when it is longer than ``chunk_tokens()``.
 
         Tokens are estimated as characters / 4 (``summarizer.text.estimate_tokens``):
         close enough for English with BPE tokenizers, and it needs no tokenizer.
         """
-        if estimate_tokens(text) <= self.settings.chunk_tokens:
+        size = self.chunk_tokens()
+        if estimate_tokens(text) <= size:
             return [Piece(text, 0, 1, 1)]
         chunks = split_article(
-            text,
-            max_tokens=self.settings.chunk_tokens,
-            overlap_sentences=self.settings.chunk_overlap_sentences,
+            text, max_tokens=size, overlap_sentences=self.settings.chunk_overlap_sentences
         )
         return [Piece(c.text, c.start, n, len(chunks)) for n, c in enumerate(chunks, start=1)]
 
@@ -312,9 +410,11 @@ class LLMEngine(Engine):
         ``settings.total_timeout`` bounds all the brief's requests together.
         Raises EndpointError, ExtractionError or ConfigError with a one-line message.
         """
-        started, deadline = time.perf_counter(), self.policy.deadline()
+        started = time.perf_counter()
         async with self.clients.client() as client:
+            deadline = self.policy.deadline()  # after the client (and its imports) are ready
             model = await self.resolve_model(deadline)
+            await self._learn_window(client, deadline)
             pieces = self.pieces(text)
             gate = asyncio.Semaphore(max(1, self.settings.concurrency))
 
@@ -338,7 +438,7 @@ class LLMEngine(Engine):
         brief = briefs[0] if len(briefs) == 1 else merge_briefs(text, briefs)
         brief.meta.chunks = len(pieces)
         brief.meta.seconds = round(time.perf_counter() - started, 3)
-        brief.meta.warnings[:0] = text_warnings(text, english_only=False)
+        brief.meta.warnings[:0] = [*self.notes, *text_warnings(text, english_only=False)]
         return brief
 
     def _piece_brief(self, piece: Piece, result: PieceResult, model: str) -> ArticleBrief:

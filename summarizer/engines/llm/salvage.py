@@ -1,10 +1,11 @@
 """Salvage: what can be read from answers that never validated.
 
 After the re-asks ran out, or when an answer was cut off at ``max_tokens``,
-the last answer holding a JSON object (complete or cut off) is read item by
-item: every item that validates on its own is kept, every other one is
-dropped with a warning. When no answer holds an object, the failure is an
-``ExtractionError`` with one line saying what to try.
+the last answer holding a JSON object (complete or cut off) is read leniently,
+item by item (``DraftBrief``): near-misses are mended, every item that
+validates on its own is kept, every other one is dropped with a warning.
+When no answer holds an object with anything of a brief in it, the failure
+is an ``ExtractionError`` with one line saying what to try.
 """
 
 from __future__ import annotations
@@ -14,26 +15,11 @@ from typing import Any
 
 import pydantic_core
 from instructor.core.exceptions import IncompleteOutputException
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from summarizer.engines.llm.draft import (
-    DraftBrief,
-    DraftClaim,
-    DraftParty,
-    DraftQuestion,
-    DraftSource,
-    DraftUnknown,
-)
+from summarizer.engines.llm.draft import DraftBrief
 from summarizer.errors import ExtractionError, SummarizerError
 from summarizer.text import clip
-
-SALVAGE_LISTS: tuple[tuple[str, type[BaseModel]], ...] = (
-    ("parties", DraftParty),
-    ("sources", DraftSource),
-    ("claims", DraftClaim),
-    ("unknowns", DraftUnknown),
-    ("open_questions", DraftQuestion),
-)
 
 
 def describe(error: BaseException) -> str:
@@ -77,23 +63,11 @@ def parse_object(text: str) -> dict[str, Any] | None:
 
 
 def salvage_draft(data: dict[str, Any], warnings: list[str]) -> DraftBrief:
-    """Keep every item of ``data`` that validates on its own."""
-    summary = data.get("summary")
-    if not isinstance(summary, str):
+    """Keep every item of ``data`` that validates on its own, near-misses mended."""
+    draft = DraftBrief.model_validate(data, context={"notes": warnings})
+    if not draft.summary.strip():
         warnings.append("the answer had no summary")
-        summary = ""
-    kept: dict[str, list[Any]] = {}
-    for key, model in SALVAGE_LISTS:
-        items = data.get(key)
-        kept[key] = []
-        for number, item in enumerate(items if isinstance(items, list) else [], start=1):
-            try:
-                kept[key].append(model.model_validate(item))
-            except ValidationError as error:
-                problem = error.errors()[0]
-                where = ".".join(str(p) for p in problem["loc"]) or "item"
-                warnings.append(f"{key} item {number} dropped: {where}: {problem['msg']}")
-    return DraftBrief(summary=summary, **kept)
+    return draft
 
 
 def salvage(responses: list[Any], warnings: list[str]) -> DraftBrief | None:
@@ -129,7 +103,7 @@ def recover(
         )
     warnings = [why]
     draft = salvage(responses, warnings)
-    if draft is None:
+    if draft is None or draft.is_empty():
         raise ExtractionError(
             f"the model at {url} gave no usable brief in {len(responses)} "
             f"attempts (last error: {last_error}): try another --mode or a stronger model"

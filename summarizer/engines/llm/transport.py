@@ -5,6 +5,11 @@ dropped connection is retried here with backoff and never costs a re-ask.
 Errors that retrying cannot fix (401, 403, 404, 400) and errors that keep
 happening become an ``EndpointError`` with a one-line message.
 
+A timeout is retried at most once (a model too slow for ``--timeout`` would only
+be slow again); other transient errors are retried up to ``max_attempts``.
+Each retry is one INFO line on the ``summarizer.llm`` logger (the CLI shows it;
+the library adds a ``NullHandler`` and stays silent).
+
 ``ClientPool`` holds the HTTP client: one per event loop, closed when the last
 brief using it ends, before its loop does.
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -30,13 +36,18 @@ from tenacity import (
     stop_before_delay,
     wait_random_exponential,
 )
+from tenacity.stop import stop_base
 
+from summarizer.engines.llm.streaming import StreamCut, timeout_tokens
 from summarizer.errors import EndpointError
 from summarizer.text import clip
 
 T = TypeVar("T")
+log = logging.getLogger("summarizer.llm")
+log.addHandler(logging.NullHandler())  # silent unless the application shows it (the CLI does)
 
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+MAX_TIMEOUTS = 2  # a request that timed out is tried once more, never more
 # A request never gets less than this, so the last one left in the budget can still answer.
 MIN_REQUEST_SECONDS = 0.05
 
@@ -83,6 +94,16 @@ def retry_after_seconds(headers: object, now: float | None = None) -> float | No
     return max(when.timestamp() - (time.time() if now is None else now), 0.0)
 
 
+class stop_when(stop_base):  # named like tenacity's stops
+    """A tenacity stop condition from a function of the retry state."""
+
+    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.predicate(retry_state)
+
+
 class TransportPolicy:
     """Retry one HTTP call to ``url``: at most ``max_attempts``, ending by a deadline."""
 
@@ -94,11 +115,13 @@ class TransportPolicy:
         total_timeout: float,
         request_timeout: float,
         backoff: Backoff | None = None,
+        stall_timeout: float | None = None,
     ) -> None:
         self.url = url
         self.max_attempts = max(1, max_attempts)
         self.total_timeout = total_timeout
         self.request_timeout = request_timeout
+        self.stall_timeout = stall_timeout
         self.backoff = backoff or Backoff()
         self._jitter = wait_random_exponential(
             multiplier=self.backoff.base, max=self.backoff.maximum
@@ -118,12 +141,44 @@ class TransportPolicy:
 
     def _options(self, deadline: float) -> dict[str, object]:
         left = max(deadline - time.monotonic(), 0.0)
+        timeouts = 0
+
+        def timed_out_twice(state: RetryCallState) -> bool:
+            nonlocal timeouts
+            error = state.outcome.exception() if state.outcome else None
+            timeouts += isinstance(error, openai.APITimeoutError)
+            return timeouts >= MAX_TIMEOUTS
+
         return {
             "retry": retry_if_exception(is_transient),
-            "stop": stop_after_attempt(self.max_attempts) | stop_before_delay(left),
+            "stop": stop_after_attempt(self.max_attempts)
+            | stop_before_delay(left)
+            | stop_when(timed_out_twice),
             "wait": self._wait,
+            "before_sleep": self._say_retry,
             "reraise": True,
         }
+
+    def _say_retry(self, state: RetryCallState) -> None:
+        """One line per retry, on the ``summarizer.llm`` logger."""
+        error = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        log.info(
+            "retrying %s in %.1fs (attempt %d failed: %s)",
+            self.url, wait, state.attempt_number, self._reason(error),
+        )  # fmt: skip
+
+    def _reason(self, error: BaseException | None) -> str:
+        if isinstance(error, StreamCut) and error.stalled:
+            return f"no token for {self.stall_timeout:g}s after {error.tokens} tokens"
+        if isinstance(error, openai.APITimeoutError):
+            tokens = timeout_tokens(error)
+            if tokens:
+                return f"answer still arriving after {self.request_timeout:g}s ({tokens} tokens)"
+            return f"no answer within {self.request_timeout:g}s"
+        if isinstance(error, openai.APIStatusError):
+            return f"HTTP {error.status_code}"
+        return clip(str(error), 120) if error else "unknown error"
 
     def timeout(self, deadline: float) -> float:
         """Seconds the next request may take: the request timeout, cut to the budget left."""
@@ -171,20 +226,44 @@ class TransportPolicy:
 
     def _no_answer(self, error: openai.APIConnectionError, tries: str, spent: bool) -> str:
         url = self.url
-        if isinstance(error, openai.APITimeoutError) and spent:
-            return (
-                f"{url} gave no answer within the {self.total_timeout:g}s budget ({tries}): "
-                "raise --budget (SUMMARIZER_BUDGET) or check that the server is working"
-            )
         if isinstance(error, openai.APITimeoutError):
-            return (
-                f"{url} did not answer within {self.request_timeout:g}s ({tries}): "
-                "is the model too slow for this timeout? raise --timeout (SUMMARIZER_TIMEOUT)"
-            )
+            return self._out_of_time(error, tries, spent)
         cause = error.__cause__ or error.__context__
         if "connect" in type(cause).__name__.lower():
             return f"cannot reach {url}: is the server running?"
         return f"the connection to {url} kept failing ({tries}): {error}"
+
+    def _out_of_time(self, error: openai.APITimeoutError, tries: str, spent: bool) -> str:
+        """Which setting would help: it depends on whether the answer was arriving."""
+        url, tokens = self.url, timeout_tokens(error)
+        if isinstance(error, StreamCut) and error.stalled:
+            return (
+                f"{url} stopped sending: no token for {self.stall_timeout:g}s after {tokens} "
+                f"({tries}): the server is stuck or overloaded; try again later, or raise "
+                "SUMMARIZER_STALL_TIMEOUT"
+            )
+        if tokens and spent:
+            return (
+                f"the {self.total_timeout:g}s budget ran out while {url} was still answering "
+                f"({tokens} tokens arrived, {tries}): raise --budget (SUMMARIZER_BUDGET) and "
+                "--timeout (SUMMARIZER_TIMEOUT), or lower --max-tokens (SUMMARIZER_MAX_TOKENS)"
+            )
+        if tokens:
+            return (
+                f"{url} was still answering after {self.request_timeout:g}s ({tokens} tokens "
+                f"arrived, {tries}): the model is too slow for this answer length; raise "
+                "--timeout (SUMMARIZER_TIMEOUT) or lower --max-tokens (SUMMARIZER_MAX_TOKENS)"
+            )
+        if spent:
+            return (
+                f"{url} gave no answer within the {self.total_timeout:g}s budget ({tries}): "
+                "raise --budget (SUMMARIZER_BUDGET) or check that the server is working"
+            )
+        return (
+            f"{url} did not answer within {self.request_timeout:g}s ({tries}): nothing "
+            "arrived; is the server down or overloaded? check it, or raise --timeout "
+            "(SUMMARIZER_TIMEOUT) if it reads long prompts slowly"
+        )
 
     def _refusal(self, error: openai.APIStatusError, tries: str, model: str | None) -> str:
         url = self.url
@@ -201,9 +280,10 @@ class TransportPolicy:
                 "--concurrency, or raise --budget (SUMMARIZER_BUDGET)"
             )
         if error.status_code in RETRYABLE_STATUS:
+            said = error.body.get("message") if isinstance(error.body, dict) else error.body
             return (
                 f"{url} kept failing with HTTP {error.status_code} ({tries}): "
-                "the server is in trouble; try again later"
+                f"{clip(str(said or error.message), 200)}; try again later"
             )
         return f"{url} rejected the request (HTTP {error.status_code}): {clip(error.message, 200)}"
 
@@ -263,4 +343,6 @@ class ClientPool:
     def _open(self) -> openai.AsyncOpenAI:
         tls = tls_context()
         http = None if tls is None else openai.DefaultAsyncHttpxClient(verify=tls)
-        return openai.AsyncOpenAI(**self.options, http_client=http)
+        client = openai.AsyncOpenAI(**self.options, http_client=http)
+        _ = client.chat.completions  # openai imports its resources on first use: 0.4 s, now
+        return client

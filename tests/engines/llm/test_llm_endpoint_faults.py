@@ -21,7 +21,7 @@ import pytest
 from llm_cases import ARTICLE, GOOD, draft, engine_for
 from scripted_server import ScriptedServer
 
-from summarizer.errors import EndpointError
+from summarizer.errors import EndpointError, ExtractionError
 from summarizer.schema import ArticleBrief
 
 SLACK = 2.0  # seconds over the budget allowed for scheduling on a busy machine
@@ -45,7 +45,8 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     """The single stderr line of a failed run, after checking it is one line and no traceback."""
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
+    lines = [line for line in result.stderr.strip().splitlines()
+             if not line.startswith("summarizer: retrying ")]  # one line per retry  # fmt: skip
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("summarizer: error: ")
     return lines[0]
@@ -222,19 +223,16 @@ TRUNCATED = (
 )
 
 
-def test_truncated_json_every_time_is_salvaged_into_a_grounded_brief(
-    server: ScriptedServer,
-) -> None:
-    for _ in range(3):
-        server.content(TRUNCATED)
+def test_truncated_json_is_salvaged_into_a_grounded_brief(server: ScriptedServer) -> None:
+    server.content(TRUNCATED)  # finish_reason "stop", but the object never ends: cut off
     brief = engine_for(server, max_reasks=2).brief(ARTICLE)
 
-    assert len(server.completions()) == 3
+    assert len(server.completions()) == 1  # a cut-off answer is salvaged, not re-asked
     assert brief.summary == "The Springfield council voted to close the Elm Street bridge."
     assert [e.text for c in brief.claims for e in c.evidence] == [
         "The city council voted 7-2 on Tuesday"
     ]
-    assert brief.meta.warnings[0].startswith("no valid answer after 3 attempts")
+    assert any("cut off" in w for w in brief.meta.warnings), brief.meta.warnings
     assert_grounded(brief)
 
 
@@ -260,18 +258,15 @@ def test_every_quote_invented_leaves_no_claim_and_says_why(server: ScriptedServe
     assert all(q.based_on == [] for q in brief.open_questions)
 
 
-def test_answer_in_the_wrong_schema_is_reasked_and_kept_empty_with_warnings(
+def test_answer_in_the_wrong_schema_is_reasked_then_an_extraction_error(
     server: ScriptedServer,
 ) -> None:
     wrong = {"headline": "Bridge closed", "bullets": ["council voted", "repairs"], "claims": "c1"}
     for _ in range(3):
         server.answer(wrong)
-    brief = engine_for(server, max_reasks=2).brief(ARTICLE)
-
+    with pytest.raises(ExtractionError, match="gave no usable brief in 3 attempts"):
+        engine_for(server, max_reasks=2).brief(ARTICLE)
     assert len(server.completions()) == 3
-    assert brief.summary == "" and brief.claims == [] and brief.parties == []
-    assert brief.meta.warnings[0].startswith("no valid answer after 3 attempts")
-    assert "the answer had no summary" in brief.meta.warnings
 
 
 def test_wrong_schema_then_right_one_gives_the_right_brief(server: ScriptedServer) -> None:

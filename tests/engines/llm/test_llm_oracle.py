@@ -65,3 +65,18 @@ def test_the_gold_brief_is_grounded_in_every_available_article() -> None:
         assert brief.ungrounded(text) == []
         assert len(brief.claims) == len(case.expect.claims)  # type: ignore[attr-defined]
         assert all(c.evidence for c in brief.claims)
+
+
+def test_the_mistakes_real_models_make_cost_little() -> None:
+    """Straight quotes, changed case, elisions, a dropped word, party ids for source
+    ids, enum case, missing ids, a wrapping object, a malformed source: all repaired."""
+    cases = available()
+    with OracleServer(cases, perturb=True) as oracle:  # type: ignore[arg-type]
+        engine = LLMEngine(LLMSettings(base_url=oracle.url, model="oracle", api_key="k",
+                                       mode="json"))  # fmt: skip
+        run = run_eval([c for c, _ in cases], engine, Articles.default(CASES))  # type: ignore[misc]
+    scores = aggregate(run.results)
+    assert [r.status for r in run.results] == ["ok"] * len(cases)
+    assert all((scores[n]["micro"] or 0) >= 0.95 for n in FIELDS), scores
+    warned = [w for r in run.results if r.brief for w in r.brief.meta.warnings]
+    assert warned, "repairs are reported, not silent"

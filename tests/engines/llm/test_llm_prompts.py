@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from summarizer import prompts
+from summarizer.engines.llm.convert import to_parts
+from summarizer.engines.llm.draft import Checker, DraftBrief
 
 
 def test_every_template_is_packaged_and_not_empty() -> None:
@@ -24,11 +29,47 @@ def test_system_prompt_says_the_article_is_data_and_follows_the_labelling_rules(
         "anonymous",
         "count",
         "anonymity_reason",
-        "stands alone",
-        "character for character",
+        "standalone",
+        "copied exactly",
+        "both party and source",  # a named speaker is both
+        "reuses the earlier one",  # "the sources noted"
+        "relaying",  # "... told the Post": the Post relays
+        "at most 15, most important first",
+        "source takes source ids",
+        "shortest unique span",
     ):
         assert rule in system, rule
-    assert "{" not in system and "$" not in system  # nothing left unrendered
+    assert system.index("summary:") < system.index("parties:") < system.index("claims:")
+    assert "$" not in system  # nothing left unrendered
+    for jinja in ("{{", "{%", "{#"):  # instructor renders messages as Jinja templates
+        assert jinja not in system
+
+
+def example(system: str) -> tuple[str, dict[str, Any]]:
+    """The worked example: its article sentence and its answer."""
+    line = next(x for x in system.splitlines() if x.startswith("Example, for "))
+    sentence = line.removeprefix('Example, for "').removesuffix('":')
+    answer = system.splitlines()[system.splitlines().index(line) + 1]
+    return sentence, json.loads(answer)
+
+
+def test_the_worked_example_is_short_and_a_valid_grounded_answer() -> None:
+    sentence, answer = example(prompts.system_message())
+    assert len(sentence.split()) <= 12 and "Ruiz" in sentence
+    warnings: list[str] = []
+    draft = DraftBrief.model_validate(answer, context={"notes": warnings})
+    parts = to_parts(draft, Checker(sentence), 0, warnings)
+    assert warnings == []
+    # The named speaker is a party and a source, linked; the claim is hers.
+    assert [p.name for p in parts.parties] == ["Ana Ruiz"]
+    assert [(s.label, s.party_id) for s in parts.sources] == [("Mayor Ana Ruiz", "p1")]
+    assert [(c.source_id, c.attribution) for c in parts.claims] == [("s1", "paraphrase")]
+
+
+def test_the_example_article_is_not_from_the_eval_set() -> None:
+    sentence, _ = example(prompts.system_message())
+    for case in Path(__file__).resolve().parents[2].joinpath("evals", "cases").glob("*.yaml"):
+        assert sentence not in case.read_text(encoding="utf-8")
 
 
 def test_user_message_has_one_article_mark_between_delimiters() -> None:

@@ -1,0 +1,89 @@
+"""Chunks sized from the server's context window, or from --chunk-tokens.
+
+Real HTTP to ``ScriptedServer`` on 127.0.0.1; ``/props`` answers like llama.cpp's
+llama-server when the test sets ``server.props``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from llm_cases import engine_for
+from scripted_server import ScriptedServer
+from typer.testing import CliRunner
+
+from summarizer.config import LLMSettings
+from summarizer.text import estimate_tokens
+
+LONG = "Mayor Ana Ruiz said the Elm Street bridge will stay closed until the repairs end. " * 400
+ANSWER = {"summary": "The bridge stays closed."}
+ARTICLE_SHORT = "Mayor Ana Ruiz said the Elm Street bridge will stay closed."
+
+
+def test_without_a_reported_window_chunks_are_6000_tokens(server: ScriptedServer) -> None:
+    engine = engine_for(server)
+    for _ in range(len(engine.pieces(LONG)) + 1):
+        server.answer(ANSWER)
+    asyncio.run(engine.abrief(LONG))  # asks /props once: 404 here
+    asyncio.run(engine.abrief(ARTICLE_SHORT))
+    assert engine.window is None
+    assert engine.chunk_tokens() == 6000
+    assert len(engine.pieces(LONG)) == 2  # about 8,300 tokens
+    assert [r.path for r in server.requests].count("/props") == 1
+
+
+@pytest.mark.parametrize("n_ctx", [4096, 8192])
+def test_chunks_fit_the_reported_context_window(server: ScriptedServer, n_ctx: int) -> None:
+    server.props = {"default_generation_settings": {"n_ctx": n_ctx}}
+    engine = engine_for(server, chunk_overlap_sentences=0)
+    for _ in range(40):
+        server.answer(ANSWER)
+    brief = asyncio.run(engine.abrief(LONG))
+
+    assert engine.window == n_ctx
+    requests = server.completions()
+    assert brief.meta.chunks == len(requests) > 1
+    for request in requests:
+        article = request.text("user")
+        prompt = estimate_tokens(request.text("system") + article)
+        assert prompt + request.body["max_tokens"] <= n_ctx
+        assert estimate_tokens(article) <= engine.chunk_tokens() + 100  # + the user template
+        assert request.body["max_tokens"] >= 1024
+
+
+def test_chunk_tokens_setting_wins_over_the_window(server: ScriptedServer) -> None:
+    server.props = {"n_ctx": 2048}
+    server.answer(ANSWER)
+    engine = engine_for(server, chunk_tokens=20_000)
+    asyncio.run(engine.abrief(LONG))
+    assert engine.chunk_tokens() == 20_000
+    assert len(server.completions()) == 1
+    assert "/props" not in [r.path for r in server.requests]  # no need to ask
+
+
+def test_chunk_tokens_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_CHUNK_TOKENS", "1500")
+    monkeypatch.setenv("SUMMARIZER_STALL_TIMEOUT", "12.5")
+    settings = LLMSettings.from_env(base_url="http://127.0.0.1:9/v1")
+    assert (settings.chunk_tokens, settings.stall_timeout) == (1500, 12.5)
+    assert LLMSettings.from_env(chunk_tokens=900).chunk_tokens == 900
+
+
+def test_cli_chunk_tokens_flag(server: ScriptedServer, tmp_path: Path) -> None:
+    from summarizer.cli.app import app
+
+    article = tmp_path / "long.txt"
+    article.write_text(LONG, encoding="utf-8")
+    engine = engine_for(server, chunk_tokens=3000)
+    expected = len(engine.pieces(LONG))
+    assert expected > 1
+    for _ in range(expected):
+        server.answer(ANSWER)
+    result = CliRunner().invoke(app, [
+        "summarize", str(article), "--format", "json", "--engine", "llm", "--mode", "json",
+        "--base-url", server.url, "--model", "m", "--chunk-tokens", "3000",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(server.completions()) == expected

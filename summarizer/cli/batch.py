@@ -162,17 +162,12 @@ def print_summary(console: Console, report: BatchReport, price: Price | None) ->
     console.print(table)
     if price is not None:
         console.print(f"cost: ${report.cost_usd:.4f}")
-    if report.empty:
-        empty = Table(title="Empty briefs (no claim found)")
-        empty.add_column("id")
-        empty.add_column("reason")
-        for result in report.empty:
-            empty.add_row(result.id, result.reason or "")
-        console.print(empty)
-    if report.failures:
-        failures = Table(title="Failed articles")
-        failures.add_column("id")
-        failures.add_column("reason")
-        for result in report.failures:
-            failures.add_row(result.id, result.reason or "")
-        console.print(failures)
+    for title, results in (("Empty briefs (no claim found)", report.empty),
+                           ("Failed articles", report.failures)):  # fmt: skip
+        if results:
+            listed = Table(title=title)
+            listed.add_column("id")
+            listed.add_column("reason")
+            for result in results:
+                listed.add_row(result.id, result.reason or "")
+            console.print(listed)

@@ -19,82 +19,37 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from oracle_server import gold_brief  # noqa: E402
 from scripted_server import ScriptedServer  # noqa: E402
 
 from summarizer import summarize  # noqa: E402
+from summarizer.engines.llm.draft import answer_for  # noqa: E402
+from summarizer.evaluation.cases import Articles, Case, load_cases  # noqa: E402
 
-THE_ARTICLE = "the article"
-
-
-def polnear_root() -> Path:
-    return Path(os.environ.get("SUMMARIZER_POLNEAR") or ROOT.parent / "shared" / "polnear")
+CASES = ROOT / "evals" / "cases"
 
 
-def case_article(ref: str) -> Path:
-    if ref.startswith("polnear:"):
-        split, _, stem = ref.removeprefix("polnear:").partition("/")
-        return polnear_root() / "data" / split / "text" / f"{stem}.txt"
-    return ROOT / ref
-
-
-def cases() -> list[tuple[str, dict[str, Any], str]]:
+def cases() -> list[tuple[Case, str]]:
+    """Every eval case whose article is here, with the article's text."""
+    articles = Articles.default(CASES)
     found = []
-    for path in sorted((ROOT / "evals" / "cases").glob("*.yaml")):
-        case = yaml.safe_load(path.read_text(encoding="utf-8"))
-        article = case_article(case["article"])
-        if article.exists():
-            found.append((case["id"], case["expect"], article.read_text(encoding="utf-8")))
+    for case in load_cases(CASES):
+        text = articles.read(case.article)
+        if text is not None:
+            found.append((case, text))
     return found
 
 
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def draft_from_labels(expect: dict[str, Any]) -> dict[str, Any]:
-    """The hand-labelled expectations in the draft form the LLM is asked for."""
-    parties = [
-        {"id": f"p{n}", "name": p["name"], "kind": p["kind"], "aliases": p.get("aliases", [])}
-        for n, p in enumerate(expect.get("parties", []), start=1)
-    ]
-    sources, ids = [], {}
-    for n, s in enumerate(expect.get("sources", []), start=1):
-        ids[s["label"]] = f"s{n}"
-        sources.append({
-            "id": f"s{n}", "label": s["label"], "anonymous": s.get("anonymous", False),
-            "count": s.get("count"), "anonymity_reason": s.get("anonymity_reason"),
-            "evidence": as_list(s.get("evidence")),
-        })  # fmt: skip
-    claims = [
-        {
-            "id": f"c{n}", "statement": c["statement"],
-            "source_id": None if c.get("source") == THE_ARTICLE else ids.get(c.get("source")),
-            "attribution": "paraphrase" if c.get("source") != THE_ARTICLE else "narration",
-            "evidence": as_list(c.get("evidence")),
-        }
-        for n, c in enumerate(expect.get("claims", []), start=1)
-    ]
-    unknowns = [
-        {"id": f"u{n}", "statement": u["statement"], "evidence": as_list(u.get("evidence"))}
-        for n, u in enumerate(expect.get("unknowns", []), start=1)
-    ]
-    questions = [{"question": q, "based_on": []} for q in expect.get("open_questions", [])]
-    return {
-        "summary": "A brief.", "parties": parties, "sources": sources, "claims": claims,
-        "unknowns": unknowns, "open_questions": questions,
-    }  # fmt: skip
+def labels_answer(case: Case, text: str) -> dict[str, Any]:
+    """The case's labels as a perfect model's answer, in the engine's draft format."""
+    return answer_for(gold_brief(case, text))
 
 
 def dump(brief: Any) -> dict[str, Any]:
@@ -105,9 +60,9 @@ def dump(brief: Any) -> dict[str, Any]:
 
 def offline_briefs(limit: int | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for case_id, _, text in cases():
-        out[f"offline/case/{case_id}"] = dump(summarize(text, engine="offline"))
-    texts = sorted((polnear_root() / "data" / "dev" / "text").glob("*.txt"))
+    for case, text in cases():
+        out[f"offline/case/{case.id}"] = dump(summarize(text, engine="offline"))
+    texts = sorted((Articles.default(CASES).polnear_root / "data" / "dev" / "text").glob("*.txt"))
     for path in texts[:limit]:
         out[f"offline/dev/{path.stem}"] = dump(
             summarize(path.read_text(encoding="utf-8"), engine="offline")
@@ -123,14 +78,14 @@ def llm_briefs() -> dict[str, Any]:
     try:
         all_cases = cases()
         for mode in ("json", "tools"):
-            for case_id, expect, text in all_cases:
-                server.answer(draft_from_labels(expect))
-                out[f"llm/{mode}/{case_id}"] = dump(summarize(text, mode=mode, **options))
-        _, seed_expect, seed = next(c for c in all_cases if c[0].startswith("seed"))
-        draft = draft_from_labels(seed_expect)
+            for case, text in all_cases:
+                server.answer(labels_answer(case, text))
+                out[f"llm/{mode}/{case.id}"] = dump(summarize(text, mode=mode, **options))
+        seed_case, seed = next(c for c in all_cases if c[0].id.startswith("seed"))
+        draft = labels_answer(seed_case, seed)
         broken = json.loads(json.dumps(draft))
-        broken["claims"][0]["evidence"] = ["a quote the article never had"]
-        broken["claims"][1]["source_id"] = "s99"
+        broken["claims"][0]["quotes"] = ["a quote the article never had"]
+        broken["claims"][1]["source"] = "s99"
         for _ in range(3):
             server.answer(broken)
         out["llm/json/seed-broken"] = dump(summarize(seed, mode="json", **options))

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 from summarizer.config import EngineChoice, LLMSettings
 from summarizer.engines import create, run_sync
 from summarizer.errors import InputError
-from summarizer.pricing import cost_usd, price_from_env
+from summarizer.pricing import Price, cost_usd, price_from_env
 from summarizer.text import text_hash
 
 if TYPE_CHECKING:
-    from summarizer.pricing import Price
     from summarizer.schema import ArticleBrief
 
 

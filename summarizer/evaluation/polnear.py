@@ -344,8 +344,6 @@ def bench(path: Path, split: str | None = None, limit: int | None = None) -> dic
 
 def parse_only(texts: list[str]) -> float:
     """Seconds for the spaCy parse alone, batched as the engine batches it."""
-    from summarizer.engines.offline import nlp
-
     started = time.perf_counter()
     for _ in nlp.parse_many(texts):
         pass

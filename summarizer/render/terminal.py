@@ -5,22 +5,20 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
 from summarizer.render.parts import claims_by_source, flat, source_heading, usage_line
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
-
     from summarizer.pricing import Price
     from summarizer.schema import ArticleBrief
 
 
 def to_rich(brief: ArticleBrief, price: Price | None = None) -> RenderableType:
     """The Markdown brief's content as rich renderables."""
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-
     parts: list[RenderableType] = [Panel(Text(brief.summary.strip()), title="Summary")]
     if brief.parties:
         table = Table(title="Parties", show_lines=False, expand=True)
@@ -53,15 +51,11 @@ def to_rich(brief: ArticleBrief, price: Price | None = None) -> RenderableType:
 def print_terminal(brief: ArticleBrief, console: Console | None = None,
                    price: Price | None = None) -> None:
     """Print the rich view to ``console`` (default: stdout, sized to the terminal)."""
-    from rich.console import Console
-
     (console or Console()).print(to_rich(brief, price))
 
 
 def to_terminal(brief: ArticleBrief, price: Price | None = None, width: int = 100) -> str:
     """The rich view as a string with ANSI colours, ``width`` columns wide."""
-    from rich.console import Console
-
     console = Console(file=io.StringIO(), width=width, record=True, force_terminal=True,
                       color_system="standard")
     console.print(to_rich(brief, price))

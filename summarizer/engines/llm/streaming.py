@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import openai
+import pydantic_core
+from openai.types.chat import ChatCompletion
 
 from summarizer.text import estimate_tokens
 
@@ -99,8 +101,6 @@ class _Assembly:
         return bool(function.get("arguments"))
 
     def completion(self, prompt_tokens: int) -> Any:
-        from openai.types.chat import ChatCompletion
-
         text = "".join(self.content)
         message: dict[str, Any] = {"role": self.role, "content": text or None}
         if self.calls:
@@ -199,8 +199,6 @@ _DONE: dict[str, Any] = {}
 
 
 async def _whole(response: Any) -> Any:
-    from openai.types.chat import ChatCompletion
-
     return ChatCompletion.model_validate(json.loads(await response.read()))
 
 
@@ -256,8 +254,6 @@ def is_cut_off(text: str) -> bool:
         return False
     except json.JSONDecodeError:
         pass
-    import pydantic_core
-
     rest = text[start:].rstrip().removesuffix("```").rstrip()
     try:
         pydantic_core.from_json(rest, allow_partial="trailing-strings")

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from summarizer.errors import ConfigError
+from summarizer.text import CHARS_PER_TOKEN, split_article
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -39,7 +40,6 @@ def parse(text: str) -> Doc:
         return load()(text)
     from spacy.tokens import Doc
 
-    from summarizer.text import CHARS_PER_TOKEN, split_article
 
     chunks = split_article(text, max_tokens=PIECE_CHARS // CHARS_PER_TOKEN, overlap_sentences=0)
     docs = list(load().pipe(c.text for c in chunks))

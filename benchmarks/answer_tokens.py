@@ -4,7 +4,9 @@ For the seed and every eval case, the answer a perfect model gives for the
 hand-labelled brief (``draft.answer_for``, as ``tests/oracle_server.py`` sends
 it) serialised as a model writes it: compact JSON, UTF-8 characters as they
 are. Prints per case and in total the ratio answer / article tokens, now and
-for the draft format at git ``HEAD`` ("before"). Target: at most 2.0.
+for the draft format at git ``HEAD`` ("before"), and the ratio of the answer's
+words alone ("words": no keys, ids or punctuation), the floor for any layout.
+Target: at most 2.0.
 
     pip install -e '.[bench]'
     python benchmarks/answer_tokens.py [evals/cases] [--no-before]
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -24,6 +27,7 @@ import bpe_openai
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 TARGET = 2.0
+ID = re.compile(r"[pscu]\d+")
 ENC = bpe_openai.get_encoding("o200k_base")
 
 
@@ -54,6 +58,32 @@ def measure(cases_dir: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def content_floor(cases_dir: Path) -> dict[str, int]:
+    """Tokens of the answer's words alone (summary, names, labels, statements, quotes,
+    questions; not ids): the floor no JSON layout can go under, by case id."""
+    from oracle_server import gold_brief
+
+    from summarizer.engines.llm.draft import answer_for
+    from summarizer.evaluation.cases import Articles, load_cases
+
+    articles = Articles.default(cases_dir)
+    floor: dict[str, int] = {}
+    for case in load_cases(cases_dir):
+        text = articles.read(case.article)
+        if text is not None:
+            words = _strings(answer_for(gold_brief(case, text), text))
+            floor[case.id] = sum(tokens(w) for w in words if not ID.fullmatch(w))
+    return floor
+
+
 def before(cases_dir: Path) -> dict[str, tuple[int, int]]:
     """``measure`` run on the code at git HEAD (exported to a scratch folder)."""
     with tempfile.TemporaryDirectory() as src:
@@ -81,10 +111,12 @@ def main() -> int:
 
     now = measure(args.cases_dir)
     was = {} if args.no_before else before(args.cases_dir)
-    print(f"{'case':<45} {'article':>7} {'before':>7} {'after':>7}")
+    floor = content_floor(args.cases_dir)
+    print(f"{'case':<45} {'article':>7} {'before':>7} {'after':>7} {'words':>7}")
     for case_id, (article, answer) in now.items():
         old = f"{was[case_id][1] / article:.2f}x" if case_id in was else "-"
-        print(f"{case_id:<45} {article:>7} {old:>7} {answer / article:>6.2f}x")
+        words = floor[case_id] / article
+        print(f"{case_id:<45} {article:>7} {old:>7} {answer / article:>6.2f}x {words:>6.2f}x")
     total_article = sum(a for a, _ in now.values())
     total_now = sum(n for _, n in now.values()) / total_article
     worst = max(n / a for a, n in now.values())

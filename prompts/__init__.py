@@ -18,7 +18,7 @@ from importlib.resources import files
 from string import Template
 
 ARTICLE_MARK = "[[ARTICLE_TEXT]]"
-TEMPLATE_NAMES = ("system", "user", "part_note", "reask")
+TEMPLATE_NAMES = ("system", "user", "part_note", "requote")
 
 _CLOSING_TAG = re.compile(r"<\s*/\s*article\s*>", re.IGNORECASE)
 
@@ -64,6 +64,7 @@ def insert_article(message: str, article: str) -> str:
     return message.replace(ARTICLE_MARK, neutralise(article), 1)
 
 
-def reask_hint(quotes: list[str]) -> str:
-    """What a re-ask says about quotes that were not found in the article."""
-    return render("reask", quotes="; ".join(f'"{q}"' for q in quotes))
+def requote_message(items: list[str]) -> str:
+    """The user turn asking again for the quotes of ``items`` only, ``ARTICLE_MARK`` for the
+    article."""
+    return render("requote", items="\n".join(items), article=ARTICLE_MARK)

@@ -41,6 +41,7 @@ from summarizer.schema import (
 from summarizer.spans import CharInterval
 
 _ARTICLE = re.compile(r"<article>\n(.*)\n</article>", re.DOTALL)
+_ASKED = re.compile(r'^- ([cu]\d+): "(.*)" \(quotes tried: ', re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- #
@@ -170,6 +171,15 @@ def dropped_word(brief: ArticleBrief, rng: random.Random) -> None:
     _edit_quote(brief, rng, drop)
 
 
+def paraphrased(brief: ArticleBrief, rng: random.Random) -> None:
+    """One quote is a paraphrase no alignment can find: the engine must ask for it again."""
+
+    def paraphrase(text: str) -> str:
+        return "reportedly something along the lines of " + " ".join(text.split()[:1])
+
+    _edit_quote(brief, rng, paraphrase)
+
+
 def party_for_source(brief: ArticleBrief, rng: random.Random) -> None:
     """A claim names its speaker's party id where the source id belongs."""
     linked = {s.id: s.party_id for s in brief.sources if s.party_id}
@@ -215,8 +225,8 @@ def wrapped(answer: Any, rng: random.Random) -> Any:
 
 
 #: On the brief before it is written as a draft, then on the written answer.
-BRIEF_PERTURBATIONS = (straight_quotes, changed_case, elided, dropped_word, party_for_source,
-                       malformed_source)  # fmt: skip
+BRIEF_PERTURBATIONS = (straight_quotes, changed_case, elided, dropped_word, paraphrased,
+                       party_for_source, malformed_source)  # fmt: skip
 ANSWER_PERTURBATIONS = (enum_case, missing_ids, wrapped)
 PERTURBATIONS = tuple(p.__name__ for p in (*BRIEF_PERTURBATIONS, *ANSWER_PERTURBATIONS))
 
@@ -235,6 +245,15 @@ def perturbed_answer(brief: ArticleBrief, seed: str, article: str | None = None)
     for wrong in ANSWER_PERTURBATIONS:
         answer = wrong(answer, rng)
     return answer
+
+
+def requoted(brief: ArticleBrief, user: str) -> dict[str, Any]:
+    """A requote answered as a perfect model would: each asked item's labelled quotes."""
+    quotes = {item.statement: [e.text for e in item.evidence]
+              for item in (*brief.claims, *brief.unknowns)}  # fmt: skip
+    asked = _ASKED.findall(user.split("<article>")[0])
+    return {"items": [{"id": tag, "quotes": quotes.get(statement, [])}
+                      for tag, statement in asked]}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- #
@@ -283,6 +302,8 @@ class OracleServer:
             if start >= 0:
                 chunk = CharInterval(start, start + len(text))
                 brief = within(self._golds[case.id], article, chunk)
+                if _ASKED.search(user):  # the engine asks again for some items' quotes
+                    return requoted(brief, user)
                 if self.perturb:
                     return perturbed_answer(brief, f"{case.id}:{start}", text)
                 return answer_for(brief, text)

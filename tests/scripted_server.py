@@ -11,12 +11,21 @@ A ``personality`` (openai, llama_cpp_python, llama_server, ollama, vllm,
 lm_studio; default generic) makes the server report that server's ``owned_by``
 and refuse chat requests as it does (``refusal``), before any scripted reply is
 used; refused requests are also kept in ``refused``.
+
+``obey(marker, draft)`` makes the model gullible: a request where ``marker`` shows
+outside the article's delimiters, or whose instructions (everything but the
+article) differ from the first request's, gets ``draft`` instead of its scripted
+answer, as a model taking orders from injected text would. Prompt-injection tests
+use it so that "the attacked brief equals the benign one" is a check, not true by
+construction.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -73,9 +82,14 @@ class ScriptedServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self.props: dict[str, Any] | None = None  # what GET /props answers (llama.cpp), if set
+        # A context window enforced as llama-cpp-python does (see too_long), if set.
+        self.n_ctx: int | None = None
         self.streamed = 0  # streamed answers begun
         self.disconnects = 0  # streamed answers the client closed before their end
         self.stopping = threading.Event()
+        self.gullible: tuple[str, dict[str, Any]] | None = None  # see obey()
+        self.obeyed = 0  # requests answered with the injected draft
+        self._instructions: dict[str, Any] | None = None  # the first request's, once obeying
         self._lock = threading.Lock()
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._http.daemon_threads = True
@@ -114,6 +128,23 @@ class ScriptedServer:
 
     def drop(self) -> None:
         self.replies.append(Reply("drop"))
+
+    def obey(self, marker: str, draft: dict[str, Any]) -> None:
+        """Answer ``draft`` to any request where injected text got out of the article."""
+        self.gullible = (marker, draft)
+
+    def _injected(self, record: Recorded) -> dict[str, Any] | None:
+        """The draft a gullible model answers ``record`` with, or None when it is not fooled."""
+        if self.gullible is None:
+            return None
+        marker, draft = self.gullible
+        seen = instructions(record.body)
+        with self._lock:
+            if self._instructions is None:
+                self._instructions = seen
+            fooled = marker in "\n".join(strings(seen)) or seen != self._instructions
+            self.obeyed += fooled
+        return draft if fooled else None
 
     def completions(self) -> list[Recorded]:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
@@ -178,6 +209,9 @@ class ScriptedServer:
 
             def do_POST(self) -> None:
                 record = self._record()
+                if server.n_ctx is not None and prompt_tokens(record.body) > server.n_ctx:
+                    self._too_long(record, server.n_ctx)
+                    return
                 refused = refusal(server.personality, record.body)
                 if refused is not None:  # as the real server would, before any scripted reply
                     with server._lock:
@@ -185,6 +219,9 @@ class ScriptedServer:
                     self._send(*refused, {})
                     return
                 reply = server._next()
+                injected = server._injected(record)
+                if reply is not None and reply.kind == "answer" and injected is not None:
+                    reply = Reply("answer", injected, usage=reply.usage)
                 with server._lock:
                     server.in_flight += 1
                     server.max_in_flight = max(server.max_in_flight, server.in_flight)
@@ -213,6 +250,25 @@ class ScriptedServer:
                     server.stopping.wait(reply.seconds)  # a slow model, when asked for
                     self._send(200, completion(record.body, reply), reply.headers)
 
+            def _too_long(self, record: Recorded, n_ctx: int) -> None:
+                """llama-cpp-python on a prompt longer than its window: a plain request
+                gets a 400 saying so; a streamed one, a 200 whose stream ends empty (its
+                generator raises after the headers are sent; seen with 0.3 and SmolLM2)."""
+                with server._lock:
+                    server.refused.append(record)
+                if not record.body.get("stream"):
+                    message = (f"This model's maximum context length is {n_ctx} tokens. "
+                               f"However, you requested {prompt_tokens(record.body)} tokens.")
+                    self._send(400, {"error": {"message": message, "type": "invalid_request_error",
+                                               "code": None}}, {})  # fmt: skip
+                    return
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("transfer-encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
             def _stream(self, record: Recorded, reply: Reply) -> None:
                 """The answer as server-sent events, in HTTP/1.1 chunks."""
                 with server._lock:
@@ -240,6 +296,37 @@ class ScriptedServer:
                     self.close_connection = True
 
         return Handler
+
+
+ARTICLE_DATA = re.compile(r"<article>\n.*?\n</article>", re.DOTALL)  # up to the FIRST close
+
+
+def prompt_tokens(body: dict[str, Any]) -> int:
+    """The request's prompt in tokens, as characters / 4."""
+    return len(json.dumps(body.get("messages", []), ensure_ascii=False)) // 4
+
+
+def instructions(body: dict[str, Any]) -> dict[str, Any]:
+    """Everything a model reads in a request but the article between its delimiters
+    (and max_tokens, sized from the article's length)."""
+    rest = copy.deepcopy(body)
+    for key in ("max_tokens", "max_completion_tokens"):
+        rest.pop(key, None)
+    for message in rest.get("messages", []):
+        if message.get("role") == "user" and isinstance(message.get("content"), str):
+            message["content"] = ARTICLE_DATA.sub("<article>…</article>", message["content"])
+    return rest
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value.keys(), *(t for v in value.values() for t in strings(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in strings(v)]
+    return []
 
 
 def completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:

@@ -17,14 +17,17 @@
   keys are explained in the system prompt); ``typed_schema``: the complete
   one, compact, for grammars and strict modes;
 * ``Brief``: the instructor response model, whose validator runs a ``Checker``;
-* ``Checker``: an answer holding no brief is re-asked; so, once, is an answer
-  whose quotes mostly cannot be found. References are mended later, by
-  ``convert``, never re-asked.
+* ``Checker``: an answer holding no brief is re-asked. Quotes that cannot be
+  found are asked for again item by item (``requote``); references are mended
+  by ``convert``; neither re-asks the whole brief.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -33,9 +36,7 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, model_va
 from summarizer.engines.llm.lenient import LISTS, canonical
 from summarizer.grounding import Grounder
 from summarizer.grounding.normal import ELLIPSIS
-from summarizer.prompts import reask_hint
 from summarizer.schema import ArticleBrief, AttributionKind, Evidence, PartyKind
-from summarizer.text import clip
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -100,10 +101,25 @@ ITEM_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+#: The checker of the answer being read in this task. A contextvar, not instructor's
+#: validation context: given one, instructor renders every message as a Jinja template.
+CHECKER: ContextVar[Checker | None] = ContextVar("checker", default=None)
+
+
+@contextmanager
+def checking(checker: Checker) -> Iterator[Checker]:
+    """Answers read inside the block are checked by ``checker``."""
+    token = CHECKER.set(checker)
+    try:
+        yield checker
+    finally:
+        CHECKER.reset(token)
+
+
 def _notes(info: ValidationInfo | None) -> list[str]:
     """Where notes about this validation go: the checker's, a caller's list, or nowhere."""
     context = (info.context if info is not None else None) or {}
-    checker = context.get("checker")
+    checker = context.get("checker", CHECKER.get())
     if isinstance(checker, Checker):
         checker.notes = []  # a re-asked answer starts afresh
         return checker.notes
@@ -297,7 +313,7 @@ class Brief(DraftBrief):
 
     @model_validator(mode="after")
     def _checked(self, info: ValidationInfo) -> Brief:
-        checker = (info.context or {}).get("checker")
+        checker = (info.context or {}).get("checker", CHECKER.get())
         if isinstance(checker, Checker):
             problems = checker.problems(self)
             if problems:
@@ -321,20 +337,18 @@ class Brief(DraftBrief):
 class Checker:
     """Validation against one article.
 
-    Re-asks cost a whole answer, so only two things are re-asked: an answer
-    holding no brief at all, and (once) an answer whose supported items would
-    mostly be lost because their quotes are not in the article. Everything
-    else is mended or dropped with a warning by ``convert``.
+    Re-asks cost a whole answer, so only an answer holding no brief at all is
+    re-asked. Unfound quotes are asked for again item by item (``requote``);
+    everything else is mended or dropped with a warning by ``convert``.
     """
 
-    def __init__(self, article: str, grounding_reasks: int = 1) -> None:
+    def __init__(self, article: str) -> None:
         self.grounder = Grounder(article)
-        self.grounding_reasks = grounding_reasks
         self.notes: list[str] = []  # what reading the last answer mended or dropped
         self._found: dict[str, Evidence | None] = {}
 
     def evidence(self, quote: str) -> Evidence | None:
-        """Where ``quote`` is in the article (remembered: re-asks repeat quotes)."""
+        """Where ``quote`` is in the article (remembered: answers repeat quotes)."""
         if quote not in self._found:
             self._found[quote] = self.grounder.evidence(quote)
         return self._found[quote]
@@ -344,11 +358,4 @@ class Checker:
         if draft.is_empty():
             hint = "; ".join(self.notes[:3]) or "no summary and no items"
             return [f"The answer holds no brief ({hint}). Answer with the brief's JSON object."]
-        items: list[DraftClaim | DraftUnknown] = [*draft.claims, *draft.unknowns]
-        supported = [item.quotes for item in items if item.quotes]
-        lost = [quotes for quotes in supported if all(self.evidence(q) is None for q in quotes)]
-        if self.grounding_reasks > 0 and len(lost) * 2 > len(supported):
-            self.grounding_reasks -= 1
-            missing = [q for quotes in lost for q in quotes]
-            return [reask_hint([clip(q) for q in missing[:8]])]
         return []

@@ -8,8 +8,9 @@ a long one, briefed concurrently and merged by ``merge``):
   a validation context, instructor renders messages as Jinja templates, and
   the article must never be one;
 * instructor asks for a ``draft.Brief`` (tool call or JSON, per ``modes``) and
-  re-asks with the validation error when the answer is invalid, has dangling
-  ids, or quotes that are not in the article (those are re-asked once only);
+  re-asks with the validation error when the answer is not JSON or holds no
+  brief; claims and unknowns whose quotes are not in the article are asked
+  for again in one small request naming only them (``requote``);
 * transport failures are retried underneath by ``transport`` and never cost
   a re-ask;
 * quotes become evidence with offsets from ``Grounder`` only (``convert``);
@@ -24,9 +25,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 import instructor
@@ -42,9 +41,9 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from summarizer.config import DEFAULT_OPENAI_MODEL, LLMSettings, Mode
 from summarizer.engines import Engine, EngineIdentity
-from summarizer.engines.llm import sizing
-from summarizer.engines.llm.convert import Parts, to_parts
-from summarizer.engines.llm.draft import Brief, Checker
+from summarizer.engines.llm import requote, sizing
+from summarizer.engines.llm.convert import to_parts
+from summarizer.engines.llm.draft import Brief, Checker, DraftBrief, checking
 from summarizer.engines.llm.merge import merge_briefs
 from summarizer.engines.llm.modes import (
     OPENAI_URL,
@@ -54,17 +53,25 @@ from summarizer.engines.llm.modes import (
     parse_mode,
     probe,
     recognise,
+    schema_model,
     unrecognised,
 )
+from summarizer.engines.llm.pieces import Piece, PieceResult, Tally
 from summarizer.engines.llm.salvage import recover
 from summarizer.engines.llm.streaming import (
+    StreamBroke,
     mark_cut_off,
     prompt_estimate,
     rejects_stream_options,
     stream_chat,
 )
-from summarizer.engines.llm.transport import Backoff, ClientPool, TransportPolicy
-from summarizer.errors import ConfigError
+from summarizer.engines.llm.transport import (
+    Backoff,
+    ClientPool,
+    ContextExceeded,
+    TransportPolicy,
+)
+from summarizer.errors import ConfigError, EndpointError
 from summarizer.prompts import (
     ARTICLE_MARK,
     insert_article,
@@ -72,63 +79,24 @@ from summarizer.prompts import (
     system_message,
     user_message,
 )
-from summarizer.schema import ArticleBrief, Meta, Usage
-from summarizer.text import estimate_tokens, split_article, text_warnings
+from summarizer.schema import ArticleBrief, Meta
+from summarizer.text import clip, estimate_tokens, split_article, text_warnings
 
 # instructor logs each failed attempt at ERROR; we report failures ourselves.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
+
+
 DUMMY_KEY = "sk-no-key-needed"  # local servers want some key and ignore it
 PARSE_ERRORS = (ValidationError, json.JSONDecodeError, ResponseParsingError)
+REQUOTE_ERRORS = (*PARSE_ERRORS, IncompleteOutputException, InstructorRetryException, EndpointError)
 log = logging.getLogger("summarizer.llm")
-
-
-@cache
-def schema_model(model: type[Any]) -> type[Any]:
-    """``model`` as instructor's response schema, built once: instructor builds a new
-    pydantic class from the response model on every call otherwise (~6 ms)."""
-    return cast(type[Any], instructor.openai_schema(model))
 
 
 NO_ENDPOINT = (
     "no LLM endpoint configured: set OPENAI_BASE_URL (e.g. http://localhost:11434/v1) "
     "or OPENAI_API_KEY, or pass --base-url"
 )
-
-
-@dataclass
-class Tally:
-    """What one piece's model calls cost, counted from every raw response."""
-
-    usage: Usage = field(default_factory=Usage)
-    responses: list[Any] = field(default_factory=list)
-
-    def record(self, response: Any) -> None:
-        self.responses.append(response)
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            self.usage = self.usage + Usage(
-                prompt_tokens=usage.prompt_tokens or 0,
-                completion_tokens=usage.completion_tokens or 0,
-                total_tokens=usage.total_tokens or 0,
-            )
-
-
-@dataclass
-class Piece:
-    """The text one model call briefs: ``article[start:start + len(text)]``, part ``number``."""
-
-    text: str
-    start: int
-    number: int
-    count: int
-
-
-@dataclass
-class PieceResult:
-    parts: Parts
-    tally: Tally
-    warnings: list[str]
 
 
 def prompt_messages(part: int = 1, parts: int = 1) -> list[dict[str, Any]]:
@@ -194,6 +162,8 @@ class LLMEngine(Engine):
         self._prompt_size: int | None = None
         #: Called with the number of answer tokens that just arrived (batch's progress).
         self.on_tokens: Callable[[int], None] | None = None
+        #: Batch API hook (``batch.openai_batch``): an answer for a request, or None to send it.
+        self.send: Callable[[dict[str, Any], Piece], Awaitable[Any]] | None = None
         self.clients = ClientPool(
             base_url=self.url,
             api_key=settings.api_key or DUMMY_KEY,
@@ -265,14 +235,13 @@ class LLMEngine(Engine):
 
     # ---------------------------------------------------------------- one piece
 
-    def _request(self, piece: Piece, model: str, checker: Checker, tally: Tally) -> dict[str, Any]:
+    def _request(self, piece: Piece, model: str, tally: Tally) -> dict[str, Any]:
         hooks = Hooks()
         hooks.on("completion:response", tally.record)
         request: dict[str, Any] = {
             "response_model": Brief,
             "messages": prompt_messages(piece.number, piece.count),
             "model": model,
-            "context": {"article": piece.text, "checker": checker},
             "strict": False,
             "hooks": hooks,
             "temperature": self.settings.temperature,
@@ -286,15 +255,49 @@ class LLMEngine(Engine):
     async def _call(
         self, client: openai.AsyncOpenAI, piece: Piece, model: str, deadline: float
     ) -> PieceResult:
-        """Ask for the piece's brief, re-asking on invalid answers, salvaging after the last."""
+        """Ask for the piece's brief, re-asking on invalid answers, salvaging after the last;
+        then ask again for the quotes of items that would be lost (``requote``)."""
         checker, tally = Checker(piece.text), Tally()
         max_tokens = self.settings.max_tokens or self.answer_tokens(piece.text)
+        create = self._create(client, piece, model, deadline, max_tokens)
+        fix = self._create(client, piece, model, deadline, max_tokens, learn=False)
+        reasks = AsyncRetrying(
+            stop=stop_after_attempt(1 + max(0, self.settings.max_reasks)),
+            retry=retry_if_exception_type(PARSE_ERRORS),
+            reraise=True,
+        )
+        warnings: list[str] = []
+        request = self._request(piece, model, tally)
+        request["response_model"] = schema_model(request["response_model"])  # built once
+        try:
+            with checking(checker):
+                draft = await create(max_retries=cast(Any, reasks), **request)
+            if self.settings.max_reasks > 0:  # not after a salvage: that model already failed
+                draft = await self._requote(fix, draft, checker, model, tally, warnings)
+        except (IncompleteOutputException, InstructorRetryException) as error:
+            draft, warnings = recover(error, tally.responses, max_tokens=max_tokens, url=self.url)
+        return PieceResult(to_parts(draft, checker, piece.start, warnings), tally, warnings)
+
+    def _create(
+        self,
+        client: openai.AsyncOpenAI,
+        piece: Piece,
+        model: str,
+        deadline: float,
+        max_tokens: int,
+        learn: bool = True,
+    ) -> Callable[..., Any]:
+        """instructor's ``create`` over our transport: the article put in, streamed, retried;
+        with ``learn``, the size of the prompt around the article is remembered for sizing."""
 
         async def transport(**kwargs: Any) -> Any:
             ready = with_article(kwargs, piece.text)
-            self._prompt_size = prompt_estimate(ready) - estimate_tokens(piece.text)  # learnt
+            if learn:
+                self._prompt_size = prompt_estimate(ready) - estimate_tokens(piece.text)  # learnt
             fits = sizing.fit(max_tokens, self.window, prompt_estimate(ready))
             ready.setdefault("max_tokens", fits)  # unless set
+            if self.send is not None and (answer := await self.send(ready, piece)) is not None:
+                return mark_cut_off(answer)
             response = await self.policy.call(
                 lambda timeout: self._stream(client, ready, timeout, piece),
                 model=model,
@@ -302,20 +305,36 @@ class LLMEngine(Engine):
             )
             return mark_cut_off(response)  # whatever finish_reason says
 
-        create = instructor.patch(create=transport, mode=self.mode)
-        reasks = AsyncRetrying(
-            stop=stop_after_attempt(1 + max(0, self.settings.max_reasks)),
-            retry=retry_if_exception_type(PARSE_ERRORS),
-            reraise=True,
-        )
-        warnings: list[str] = []
+        return cast(Callable[..., Any], instructor.patch(create=transport, mode=self.mode))
+
+    async def _requote(
+        self,
+        create: Callable[..., Any],
+        draft: DraftBrief,
+        checker: Checker,
+        model: str,
+        tally: Tally,
+        warnings: list[str],
+    ) -> DraftBrief:
+        """One small request for the quotes of the claims and unknowns none of whose quotes
+        was found; the draft as it was when there are none, too many, or the request fails."""
+        lost = requote.lost_items(draft, checker)
+        if not lost or len(lost) > requote.MAX_ITEMS:
+            return draft
+        hooks = Hooks()
+        hooks.on("completion:response", tally.record)
+        request = requote.request(lost, self.form)
+        request.update(model=model, strict=False, hooks=hooks)
+        request["temperature"] = self.settings.temperature
         try:
-            request = self._request(piece, model, checker, tally)
-            request["response_model"] = schema_model(request["response_model"])  # built once
-            draft = await create(max_retries=cast(Any, reasks), **request)
-        except (IncompleteOutputException, InstructorRetryException) as error:
-            draft, warnings = recover(error, tally.responses, max_tokens=max_tokens, url=self.url)
-        return PieceResult(to_parts(draft, checker, piece.start, warnings), tally, warnings)
+            answer = await create(**request)
+        except REQUOTE_ERRORS as error:
+            failed = f"asking again for {len(lost)} items' quotes failed"
+            warnings.append(f"{failed}: {clip(str(error))}")
+            return draft
+        mended, answered = requote.apply(draft, lost, answer)
+        log.debug("requote: %d of %d items answered", answered, len(lost))
+        return mended
 
     async def _stream(
         self, client: openai.AsyncOpenAI, request: dict[str, Any], timeout: float, piece: Piece
@@ -326,14 +345,21 @@ class LLMEngine(Engine):
             "stall_timeout": self.settings.stall_timeout,
             "on_tokens": self._progress(piece),
         }
-        if self._stream_usage:
-            try:
-                return await stream_chat(client, request, usage=True, **options)
-            except openai.APIStatusError as error:
-                if not rejects_stream_options(error):
-                    raise
-                self._stream_usage = False  # this server wants no stream_options: never again
-        return await stream_chat(client, request, usage=False, **options)
+        try:
+            if self._stream_usage:
+                try:
+                    return await stream_chat(client, request, usage=True, **options)
+                except openai.APIStatusError as error:
+                    if not rejects_stream_options(error):
+                        raise
+                    self._stream_usage = False  # this server wants no stream_options: never again
+            return await stream_chat(client, request, usage=False, **options)
+        except StreamBroke as error:
+            if error.tokens:
+                raise
+            # Broken before any answer: llama-cpp-python fails a prompt too long for its
+            # window so, after a 200. Asked once unstreamed, a server answers or says why.
+            return await stream_chat(client, request, usage=False, stream=False, **options)
 
     def _progress(self, piece: Piece) -> Callable[[int, float], None] | None:
         """What hears tokens arriving: the debug log (``-v``) and ``on_tokens``, if any."""
@@ -415,21 +441,38 @@ class LLMEngine(Engine):
             deadline = self.policy.deadline()  # after the client (and its imports) are ready
             model = await self.resolve_model(deadline)
             await self._learn_window(client, deadline)
-            pieces = self.pieces(text)
-            gate = asyncio.Semaphore(max(1, self.settings.concurrency))
-
-            async def one(piece: Piece) -> PieceResult:
-                async with gate:
-                    return await self._call(client, piece, model, deadline)
-
-            tasks = [asyncio.ensure_future(one(piece)) for piece in pieces]
+            notes: list[str] = []
             try:
-                results = await asyncio.gather(*tasks)
-            except BaseException:
-                for task in tasks:  # they would go on using a client that closes now
-                    task.cancel()
-                raise
-        return self._assemble(text, pieces, list(results), model, started)
+                pieces, results = await self._brief_pieces(client, text, model, deadline)
+            except ContextExceeded as error:
+                if self.settings.chunk_tokens is not None or self.window == error.window:
+                    raise
+                self.window = error.window  # the server said it refusing: cut to fit, once
+                notes.append(f"the server's context window is {error.window} tokens (said "
+                             "when it refused the prompt): the article was cut to fit")  # fmt: skip
+                pieces, results = await self._brief_pieces(client, text, model, deadline)
+        brief = self._assemble(text, pieces, results, model, started)
+        brief.meta.warnings[:0] = notes
+        return brief
+
+    async def _brief_pieces(
+        self, client: openai.AsyncOpenAI, text: str, model: str, deadline: float
+    ) -> tuple[list[Piece], list[PieceResult]]:
+        """The article's pieces and each one's result, at most ``concurrency`` at a time."""
+        pieces = self.pieces(text)
+        gate = asyncio.Semaphore(max(1, self.settings.concurrency))
+
+        async def one(piece: Piece) -> PieceResult:
+            async with gate:
+                return await self._call(client, piece, model, deadline)
+
+        tasks = [asyncio.ensure_future(one(piece)) for piece in pieces]
+        try:
+            return pieces, list(await asyncio.gather(*tasks))
+        except BaseException:
+            for task in tasks:  # they would go on using a client that closes now
+                task.cancel()
+            raise
 
     def _assemble(
         self, text: str, pieces: list[Piece], results: list[PieceResult], model: str, started: float

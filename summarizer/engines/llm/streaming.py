@@ -48,6 +48,14 @@ class StreamCut(openai.APITimeoutError):
         self.message = f"answer {what} after {seconds:g}s ({tokens} tokens)"
 
 
+class StreamBroke(openai.APIConnectionError):
+    """The stream broke off after its headers; ``tokens`` had arrived by then."""
+
+    def __init__(self, request: Any, *, tokens: int) -> None:
+        super().__init__(request=request)
+        self.tokens = tokens
+
+
 def timeout_tokens(error: BaseException) -> int:
     """How many answer tokens had arrived when ``error`` (a timeout) ended the request."""
     return getattr(error, "tokens", 0)
@@ -138,6 +146,7 @@ async def stream_chat(
     stall_timeout: float,
     usage: bool = True,
     on_tokens: Progress | None = None,
+    stream: bool = True,
 ) -> Any:
     """One streamed chat completion, assembled into a ``ChatCompletion``.
 
@@ -146,21 +155,22 @@ async def stream_chat(
     answer ``timeout`` seconds. Past either, the stream is closed (the server
     sees the disconnect) and ``StreamCut`` is raised. ``usage`` asks for token
     usage in the stream (``stream_options``). ``on_tokens(tokens, seconds)`` is
-    called as answer text arrives.
+    called as answer text arrives. A stream broken off is ``StreamBroke``.
+    Without ``stream``, the answer is asked for in one piece (same time limit).
     """
     # Outside the clock: openai imports its resources on first use (half a second).
     create: Any = client.chat.completions.with_streaming_response.create
     loop = asyncio.get_running_loop()
     started = loop.time()
     end = started + timeout
-    extra = {"stream_options": {"include_usage": True}} if usage else {}
+    extra = {"stream_options": {"include_usage": True}} if usage and stream else {}
     response: Any = None
     assembly, told, done = _Assembly(), started, False
     try:
         async with asyncio.timeout_at(end) as limit:
             # httpx's own timeout is a backstop: ours (the asyncio one) ends the request
-            async with create(**request, **extra, stream=True, timeout=timeout + 1.0) as response:
-                if "json" in response.headers.get("content-type", ""):
+            async with create(**request, **extra, stream=stream, timeout=timeout + 1.0) as response:
+                if not stream or "json" in response.headers.get("content-type", ""):
                     return await _whole(response)  # the server ignored "stream": one answer
                 async for line in response.iter_lines():
                     chunk = _event(line, response)
@@ -176,6 +186,8 @@ async def stream_chat(
                     if on_tokens is not None and assembly.tokens and now - told >= PROGRESS_EVERY:
                         told = now
                         on_tokens(assembly.tokens, now - started)
+                if not done and assembly.first is None:  # ended with nothing in it at all
+                    raise StreamBroke(_request_of(client, response), tokens=0)
             # leaving the block closes the response: a cut stream closes its connection,
             # and the server (llama-cpp-python does) stops generating
     except (TimeoutError, _httpx.TimeoutException):
@@ -189,7 +201,7 @@ async def stream_chat(
             seconds=round(now - started, 1),
         ) from None
     except _httpx.TransportError as error:  # the stream broke off after its headers
-        raise openai.APIConnectionError(request=_request_of(client, response)) from error
+        raise StreamBroke(_request_of(client, response), tokens=assembly.tokens) from error
     if on_tokens is not None and assembly.tokens:
         on_tokens(assembly.tokens, loop.time() - started)
     return assembly.completion(prompt_estimate(request))

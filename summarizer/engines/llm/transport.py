@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import re
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -50,6 +51,18 @@ RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_TIMEOUTS = 2  # a request that timed out is tried once more, never more
 # A request never gets less than this, so the last one left in the budget can still answer.
 MIN_REQUEST_SECONDS = 0.05
+
+
+class ContextExceeded(EndpointError):
+    """The server refused a prompt too long for its context window, and said how long that
+    is (llama-cpp-python, vLLM and OpenAI all word it "maximum context length is N")."""
+
+    def __init__(self, message: str, window: int) -> None:
+        super().__init__(message)
+        self.window = window
+
+
+_WINDOW = re.compile(r"maximum context length is (\d+) tokens")
 
 
 @dataclass(frozen=True)
@@ -221,7 +234,10 @@ class TransportPolicy:
         if isinstance(error, openai.APIConnectionError):  # timeouts included
             return EndpointError(self._no_answer(error, tries, spent))
         if isinstance(error, openai.APIStatusError):
-            return EndpointError(self._refusal(error, tries, model))
+            refusal = self._refusal(error, tries, model)
+            if error.status_code == 400 and (found := _WINDOW.search(str(error.message))):
+                return ContextExceeded(f"{refusal}: pass --chunk-tokens", int(found[1]))
+            return EndpointError(refusal)
         return EndpointError(f"request to {self.url} failed: {clip(str(error), 200)}")
 
     def _no_answer(self, error: openai.APIConnectionError, tries: str, spent: bool) -> str:

@@ -1,8 +1,11 @@
 """End to end against a real llama.cpp server running SmolLM2-135M (the ``llama`` extra).
 
-The model is tiny: the brief may be nearly empty, but it must be schema-valid
-and every evidence span must be the article's text at its offsets. Without
-llama_cpp these tests skip, or fail when ``SUMMARIZER_REQUIRE_LLAMA=1`` (CI).
+The model is tiny (135M): it is held to what it can give, a schema-valid brief with
+a non-empty summary, no "no valid answer" warning, and its tokens counted. It gives
+no claims, sources or evidence on the seed article, so grounding is not checked here:
+real-model grounding is covered through the same HTTP path by the oracle eval
+(``benchmarks/oracle_eval.py``, every case, in CI). Without llama_cpp these tests
+skip, or fail when ``SUMMARIZER_REQUIRE_LLAMA=1`` (CI).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.api import summarize
 from summarizer.config import LLMSettings
 from summarizer.schema import ArticleBrief
 
@@ -89,10 +93,13 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
 
 
-def assert_valid_and_grounded(brief: ArticleBrief, article: str) -> None:
+def assert_what_a_tiny_model_can_give(brief: ArticleBrief, article: str) -> None:
+    """A valid brief with a summary, from an answer the engine accepted, tokens counted."""
     ArticleBrief.model_validate_json(brief.model_dump_json())
-    for evidence in brief.evidence_items():
-        assert article[evidence.start : evidence.end] == evidence.text
+    assert brief.summary.strip()
+    assert not [w for w in brief.meta.warnings if w.startswith(("no valid answer", "the model's"))]
+    assert brief.meta.usage.prompt_tokens > 0 and brief.meta.usage.completion_tokens > 0
+    assert brief.meta.article_chars == len(article)
 
 
 def test_cli_briefs_the_seed_article(llama_url: str) -> None:
@@ -107,11 +114,8 @@ def test_cli_briefs_the_seed_article(llama_url: str) -> None:
     assert result.returncode == 0, result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
     brief = ArticleBrief.model_validate_json(result.stdout)
-    article = SEED.read_text(encoding="utf-8")
-    assert_valid_and_grounded(brief, article)
+    assert_what_a_tiny_model_can_give(brief, SEED.read_text(encoding="utf-8"))
     assert brief.meta.engine == "llm"
-    assert brief.meta.usage.prompt_tokens > 0
-    assert brief.meta.article_chars == len(article)
 
 
 def test_unconstrained_json_mode_says_the_tiny_model_gave_no_brief(llama_url: str) -> None:
@@ -150,20 +154,15 @@ def test_json_grammar_mode_against_llama_cpp(llama_url: str) -> None:
     schema's shape ({"title": "Brief", "type": "json"}, no summary); json_grammar
     answers with a summary and stops there, the lists being optional.
     """
-    from summarizer.engines.llm.engine import LLMEngine
 
     article = SEED.read_text(encoding="utf-8")
     settings = LLMSettings(
         base_url=llama_url, mode="json_grammar", max_tokens=MAX_TOKENS, max_reasks=0
     )
-    brief = LLMEngine(settings).brief(article)
+    brief = summarize(article, engine="llm", settings=settings)  # the library's path
 
-    # What a 135M model can be held to: a valid brief with a summary, tokens counted.
-    # (Grounding over many claims is shown by the oracle eval, on every case.)
-    assert_valid_and_grounded(brief, article)
-    assert brief.summary.strip()
-    assert brief.meta.usage.prompt_tokens > 0 and brief.meta.usage.completion_tokens > 0
+    # What a 135M model can be held to (grounding: the oracle eval, on every case).
+    assert_what_a_tiny_model_can_give(brief, article)
     assert brief.meta.model and brief.meta.model.endswith(".gguf")  # from GET /v1/models
     assert brief.meta.attempts == 1
     assert "the answer had no summary" not in brief.meta.warnings
-    assert not [w for w in brief.meta.warnings if w.startswith(("no valid answer", "the model's"))]

@@ -87,3 +87,69 @@ def test_cli_chunk_tokens_flag(server: ScriptedServer, tmp_path: Path) -> None:
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert len(server.completions()) == expected
+
+
+REFUSAL = ("This model's maximum context length is {n} tokens. However, you requested 9000 "
+           "tokens (8300 in the messages, 700 in the completion). Please reduce the length "
+           "of the messages or completion.")  # llama-cpp-python's (and vLLM's) wording
+
+
+def test_a_refusal_naming_the_window_cuts_the_article_to_fit_and_is_learnt(
+    server: ScriptedServer,
+) -> None:
+    """llama-cpp-python has no /props: its window is learnt from its first refusal."""
+    server.error(400, REFUSAL.format(n=4096))
+    for _ in range(40):
+        server.answer(ANSWER)
+    engine = engine_for(server, chunk_overlap_sentences=0)
+    brief = asyncio.run(engine.abrief(LONG))
+
+    refused, *rest = server.completions()
+    assert estimate_tokens(refused.text("user")) > 4096
+    pieces = rest[-brief.meta.chunks :]  # before them, the first try's other 6,000-token piece
+    assert engine.window == 4096 and len(pieces) > 2 and len(rest) <= len(pieces) + 1
+    for request in pieces:
+        prompt = estimate_tokens(request.text("system") + request.text("user"))
+        assert prompt + request.body["max_tokens"] <= 4096
+    assert "context window is 4096 tokens" in brief.meta.warnings[0]
+
+    asked = len(server.completions())
+    asyncio.run(engine.abrief(LONG))  # the next article is cut from the start
+    assert len(server.completions()) == asked + len(pieces)
+
+
+def test_a_refusal_is_not_retried_when_chunks_are_set_or_the_window_is_known(
+    server: ScriptedServer,
+) -> None:
+    from summarizer.errors import EndpointError
+
+    server.error(400, REFUSAL.format(n=4096))
+    with pytest.raises(EndpointError, match=r"maximum context length is 4096.*--chunk-tokens"):
+        asyncio.run(engine_for(server, chunk_tokens=9000).abrief(LONG))
+    assert len(server.completions()) == 1
+
+    server.props = {"n_ctx": 4096}
+    server.error(400, REFUSAL.format(n=4096))  # the window is known and still too small
+    with pytest.raises(EndpointError, match="maximum context length"):
+        asyncio.run(engine_for(server).abrief(ARTICLE_SHORT))
+    assert len(server.completions()) == 2
+
+
+def test_a_stream_broken_by_a_too_long_prompt_is_asked_unstreamed_and_then_cut_to_fit(
+    server: ScriptedServer,
+) -> None:
+    """llama-cpp-python streams a 200 and breaks off when the prompt is too long; only an
+    unstreamed request gets its 400 naming the window."""
+    server.n_ctx = 4096
+    for _ in range(40):
+        server.answer(ANSWER)
+    engine = engine_for(server, chunk_overlap_sentences=0)
+    brief = asyncio.run(engine.abrief(LONG))
+
+    streamed, plain = server.refused
+    assert streamed.body["stream"] is True and plain.body["stream"] is False
+    assert engine.window == 4096 and brief.meta.chunks > 2
+    last = server.completions()[-brief.meta.chunks :]
+    assert not any(r in server.refused for r in last)
+    assert all(r.body["stream"] for r in last)  # streaming again once the prompt fits
+    assert brief.summary == ANSWER["summary"]

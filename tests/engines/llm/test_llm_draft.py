@@ -1,5 +1,5 @@
 """The draft the model fills in: its schemas, reading it leniently, the oracle's inverse,
-and which answers are re-asked (only empty ones, and mostly-unfound quotes once)."""
+which answers are re-asked (only empty ones) and the requote of unfound quotes."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ def test_reading_answer_for_gives_back_the_brief() -> None:
 
 
 # --------------------------------------------------------------------------- #
-# Re-asks: only for an empty answer, and once for mostly-unfound quotes
+# Re-asks: the whole brief only for an empty answer; unfound quotes item by item
 # --------------------------------------------------------------------------- #
 
 
@@ -238,19 +238,42 @@ def test_malformed_json_is_reasked_and_usage_counts_every_answer(server: Scripte
     assert (brief.meta.usage.prompt_tokens, brief.meta.usage.completion_tokens) == (230, 45)
 
 
-INVENTED = {"statement": "The bridge will be demolished.", "attribution": "narration",
-            "quotes": ["the bridge will be demolished next year"]}  # fmt: skip
+INVENTED = {"statement": "The council voted to close the bridge.", "attribution": "narration",
+            "quotes": ["the council decided to shut the bridge"]}  # fmt: skip
+REAL_QUOTE = "The city council voted 7-2 on Tuesday to close the Elm Street bridge"
 
 
-def test_one_unfound_quote_costs_no_reask_only_its_claim(server: ScriptedServer) -> None:
-    server.answer(with_claim(INVENTED), usage=(100, 30))
+def test_an_unfound_quote_is_asked_for_again_alone_and_the_answer_grounds_it(
+    server: ScriptedServer,
+) -> None:
+    server.answer(with_claim(INVENTED), usage=(300, 90))
+    server.answer({"items": [{"id": "c3", "quotes": [REAL_QUOTE]}]}, usage=(200, 20))
     brief = engine_for(server, max_reasks=2).brief(ARTICLE)
 
-    assert len(server.completions()) == 1
+    first, again = server.completions()
+    asked = last_user_turn(again)
+    assert "c3:" in asked and INVENTED["statement"] in asked
+    assert '"the council decided to shut the bridge"' in asked  # the words that failed
+    assert "c1:" not in asked and "c2:" not in asked  # only what failed is asked for
+    assert prompts.system_message() not in json.dumps(again.messages)  # not the whole brief
+    assert again.body["max_tokens"] < first.body["max_tokens"]
+    assert f"<article>\n{ARTICLE}\n</article>" in asked  # delimited like the brief's
+    claim = next(c for c in brief.claims if c.id == "c3")
+    assert claim.statement == INVENTED["statement"]
+    assert [e.text for e in claim.evidence] == [REAL_QUOTE]
+    assert_grounded(brief, ARTICLE)
+    assert (brief.meta.usage.prompt_tokens, brief.meta.usage.completion_tokens) == (500, 110)
+
+
+def test_an_item_still_unfound_after_the_requote_is_dropped_alone(server: ScriptedServer) -> None:
+    server.answer(with_claim(INVENTED))
+    server.answer({"items": [{"id": "c3", "quotes": ["still not in the article at all"]}]})
+    brief = engine_for(server, max_reasks=2).brief(ARTICLE)
+
+    assert len(server.completions()) == 2  # one requote, never a loop
     assert claim_ids(brief) == ["c1", "c2"]
     warnings = " | ".join(brief.meta.warnings)
     assert "claim c3 dropped: no quote from the article supports it" in warnings
-    assert "the bridge will be demolished next year" in warnings
     assert_grounded(brief, ARTICLE)
 
 
@@ -261,26 +284,37 @@ def mostly_invented() -> dict[str, Any]:
     return answer
 
 
-def test_mostly_unfound_quotes_are_reasked_once_naming_them(server: ScriptedServer) -> None:
-    server.answer(mostly_invented(), usage=(100, 30))
-    server.answer(mostly_invented(), usage=(150, 30))
+def test_every_lost_item_goes_in_one_requote_and_the_good_ones_stay(
+    server: ScriptedServer,
+) -> None:
+    server.answer(mostly_invented())
+    server.answer({"items": [{"id": "u1", "quotes": ["Officials did not say how much"]}]})
     brief = engine_for(server, max_reasks=2).brief(ARTICLE)
 
-    requests = server.completions()
-    assert len(requests) == 2  # once, though two re-asks are allowed
-    hint = last_user_turn(requests[1])
-    assert 'Quotes not found in the article: "the engineers were fired"' in hint
-    assert '"the bridge will be demolished next year"' in hint
-    assert claim_ids(brief) == ["c1"]
-    assert brief.meta.usage.prompt_tokens == 250
+    asked = last_user_turn(server.completions()[1])
+    assert [tag in asked for tag in ("c1:", "c2:", "c3:", "u1:")] == [False, True, True, True]
+    assert claim_ids(brief) == ["c1"]  # c2 and c3 were not answered: dropped
+    assert [e.text for e in brief.unknowns[0].evidence] == ["Officials did not say how much"]
 
 
-def test_quotes_fixed_after_the_reask_are_kept(server: ScriptedServer) -> None:
-    server.answer(mostly_invented())
+def test_no_requote_when_reasks_are_off_or_nothing_is_lost(server: ScriptedServer) -> None:
+    server.answer(with_claim(INVENTED))
+    brief = engine_for(server, max_reasks=0).brief(ARTICLE)
+    assert len(server.completions()) == 1 and claim_ids(brief) == ["c1", "c2"]
+
     server.answer(GOOD)
-    brief = engine_for(server).brief(ARTICLE)
-    assert claim_ids(brief) == ["c1", "c2"] and len(brief.unknowns) == 1
-    assert brief.meta.warnings == []
+    engine_for(server, max_reasks=2).brief(ARTICLE)
+    assert len(server.completions()) == 2  # the good answer cost one request
+
+
+def test_a_failed_requote_keeps_the_brief_and_says_so(server: ScriptedServer) -> None:
+    server.answer(with_claim(INVENTED))
+    server.content("no JSON here at all")
+    brief = engine_for(server, max_reasks=2).brief(ARTICLE)
+
+    assert len(server.completions()) == 2  # a bad requote answer is not re-asked
+    assert claim_ids(brief) == ["c1", "c2"]
+    assert any("asking again for 1 items' quotes failed" in w for w in brief.meta.warnings)
 
 
 def test_an_empty_answer_is_reasked_with_what_was_wrong(server: ScriptedServer) -> None:
@@ -296,7 +330,7 @@ def test_an_empty_answer_is_reasked_with_what_was_wrong(server: ScriptedServer) 
 # --------------------------------------------------------------------------- #
 
 
-def test_checker_reasks_mostly_unfound_quotes_once_and_dangling_ids_never() -> None:
+def test_checker_reasks_only_an_empty_answer() -> None:
     dangling = with_claim(
         {
             "id": "c3",
@@ -308,9 +342,8 @@ def test_checker_reasks_mostly_unfound_quotes_once_and_dangling_ids_never() -> N
     )
     checker = Checker(ARTICLE)
     assert checker.problems(DraftBrief.model_validate(dangling)) == []  # mended, not re-asked
-    invented = DraftBrief.model_validate(mostly_invented())
-    first, second = checker.problems(invented), checker.problems(invented)
-    assert len(first) == 1 and first[0].startswith("Quotes not found in the article: ")
-    assert second == []
+    assert checker.problems(DraftBrief.model_validate(mostly_invented())) == []  # requoted
+    empty = checker.problems(DraftBrief.model_validate({"brief": {}}))
+    assert len(empty) == 1 and empty[0].startswith("The answer holds no brief")
     assert checker.evidence("Mayor Ana Ruiz said") is not None
     assert checker.evidence("made of cheese") is None

@@ -13,7 +13,7 @@ from scripted_server import ScriptedServer, strict_problem
 
 from summarizer.config import LLMSettings, Mode
 from summarizer.engines.llm import modes as modes_module
-from summarizer.engines.llm.draft import Brief, Checker
+from summarizer.engines.llm.draft import Brief
 from summarizer.engines.llm.engine import LLMEngine, Piece, Tally
 from summarizer.engines.llm.modes import Server, parse_mode, recognise, schema_for
 from summarizer.errors import ConfigError
@@ -150,7 +150,7 @@ def test_openai_auto_mode_asks_for_strict_structured_outputs_without_a_probe() -
     engine = LLMEngine(LLMSettings(api_key="sk-test"))
     assert engine.form is Mode.json_schema_strict and engine.server is Server.openai
     assert asyncio.run(engine.resolve_model()) == "gpt-4o-mini"  # no request made
-    request = engine._request(Piece(ARTICLE, 0, 1, 1), "gpt-4o-mini", Checker(ARTICLE), Tally())
+    request = engine._request(Piece(ARTICLE, 0, 1, 1), "gpt-4o-mini", Tally())
     form = request["extra_body"]["response_format"]
     assert form["json_schema"]["strict"] is True
     assert strict_problem(form["json_schema"]["schema"]) is None

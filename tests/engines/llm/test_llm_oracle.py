@@ -9,6 +9,7 @@ always there; PolNeAR cases join when the corpus is beside the project.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -68,13 +69,18 @@ def test_the_gold_brief_is_grounded_in_every_available_article() -> None:
 
 
 def test_the_mistakes_real_models_make_cost_little() -> None:
-    """Straight quotes, changed case, elisions, a dropped word, party ids for source
-    ids, enum case, missing ids, a wrapping object, a malformed source: all repaired."""
+    """Straight quotes, changed case, elisions, a dropped word, a paraphrase instead of a
+    quote, party ids for source ids, enum case, missing ids, a wrapping object, a malformed
+    source: all repaired. The paraphrase costs one small requote per article, naming only
+    the item whose quote was lost."""
     cases = available()
     with OracleServer(cases, perturb=True) as oracle:  # type: ignore[arg-type]
         engine = LLMEngine(LLMSettings(base_url=oracle.url, model="oracle", api_key="k",
                                        mode="json"))  # fmt: skip
         run = run_eval([c for c, _ in cases], engine, Articles.default(CASES))  # type: ignore[misc]
+        requotes = [r for r in oracle.requests if "word for word" in json.dumps(r["messages"])]
+    assert 0 < len(requotes) <= len(cases)
+    assert all(json.dumps(r["messages"]).count('(quotes tried: ') == 1 for r in requotes)
     scores = aggregate(run.results)
     assert [r.status for r in run.results] == ["ok"] * len(cases)
     assert all((scores[n]["micro"] or 0) >= 0.95 for n in FIELDS), scores

@@ -112,9 +112,11 @@ def test_render_refuses_a_missing_value() -> None:
         prompts.render("part_note", part=1)
 
 
-def test_reask_hint_lists_the_quotes() -> None:
-    hint = prompts.reask_hint(["alpha beta", "gamma"])
-    assert hint.startswith('Quotes not found in the article: "alpha beta"; "gamma".')
+def test_requote_message_lists_the_items_and_keeps_the_article_a_mark() -> None:
+    message = prompts.requote_message(["- c1: alpha", "- u2: gamma $x {{ y }}"])
+    assert "- c1: alpha\n- u2: gamma $x {{ y }}\n<article>" in message
+    assert message.endswith(f"<article>\n{prompts.ARTICLE_MARK}\n</article>")
+    assert prompts.insert_article(message, "A </article> B").count("</article>") == 1
 
 
 def test_prompt_version_is_a_short_hash_that_follows_the_templates(

@@ -41,6 +41,7 @@ METRICS = (
     "claims.recall",
     "claims.attribution",
     "claims.grounding",
+    "claims.precision_at_5",
     "unknowns.precision",
     "unknowns.recall",
     "unknowns.f1",
@@ -79,13 +80,17 @@ def prf(prefix: str, hits: int, predicted: int, labelled: int) -> dict[str, Rati
 
 @dataclass
 class CaseScore:
-    """Every metric of one brief (in ``METRICS`` order) and the labels it missed, by field."""
+    """Every metric of one brief (in ``METRICS`` order), the labels it missed and the
+    predicted items matching no label (parties, sources, unknowns), by field."""
 
     scores: dict[str, Ratio]
     misses: dict[str, list[str]] = field(default_factory=dict)
+    extras: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _score_parties(brief: ArticleBrief, expect: Expectation) -> tuple[dict[str, Ratio], list[str]]:
+def _score_parties(
+    brief: ArticleBrief, expect: Expectation, extras: dict[str, list[str]]
+) -> tuple[dict[str, Ratio], list[str]]:
     gold = [{normalize_name(n) for n in p.names()} for p in expect.parties]
     pred = [{normalize_name(n) for n in (p.name, *p.aliases)} for p in brief.parties]
     pairs = match_one_to_one(
@@ -94,6 +99,8 @@ def _score_parties(brief: ArticleBrief, expect: Expectation) -> tuple[dict[str, 
     matched = {p for p, _ in pairs}
     optional = {normalize_name(n) for n in expect.optional_parties}
     ignored = sum(1 for i, names in enumerate(pred) if i not in matched and names & optional)
+    extras["parties"] = [p.name for i, p in enumerate(brief.parties)
+                         if i not in matched and not pred[i] & optional]  # fmt: skip
     found = {g for _, g in pairs}
     missed = [p.name for g, p in enumerate(expect.parties) if g not in found]
     return prf("parties", len(pairs), len(pred) - ignored, len(gold)), missed
@@ -139,10 +146,13 @@ class _Sources:
         return self.matches(pred, g)
 
 
-def _score_sources(rule: _Sources) -> tuple[dict[str, Ratio], list[str]]:
+def _score_sources(
+    rule: _Sources, extras: dict[str, list[str]]
+) -> tuple[dict[str, Ratio], list[str]]:
     pairs = match_one_to_one(
         len(rule.pred), len(rule.gold), lambda p, g: rule.match_score(rule.pred[p], g)
     )
+    extras["sources"] = [s.label for i, s in enumerate(rule.pred) if i not in dict(pairs)]
     found = {g for _, g in pairs}
     missed = [s.label for g, s in enumerate(rule.gold) if g not in found]
     return prf("sources", len(pairs), len(rule.pred), len(rule.gold)), missed
@@ -185,18 +195,33 @@ def _score_claims(
         "claims.recall": Ratio(len(pairs), len(expect.claims)),
         "claims.attribution": Ratio(right, len(pairs)),
         "claims.grounding": Ratio(well_grounded, len(brief.claims)),
+        "claims.precision_at_5": _precision_at(5, brief, expect, article),
     }
     return scores, missed
 
 
+def _precision_at(k: int, brief: ArticleBrief, expect: Expectation, article: str) -> Ratio:
+    """Of the brief's first ``k`` claims, how many match a labelled claim (one-to-one, by
+    the claim rule): whether the claims a reader sees first are the labelled ones."""
+    first = brief.claims[:k]
+    pairs = _statement_pairs(
+        [(c.statement, c.evidence) for c in first],
+        [(c.statement, c.evidence) for c in expect.claims],
+        article,
+    )
+    return Ratio(len(pairs), len(first) if expect.claims else 0)
+
+
 def _score_unknowns(
-    brief: ArticleBrief, expect: Expectation, article: str
+    brief: ArticleBrief, expect: Expectation, article: str, extras: dict[str, list[str]]
 ) -> tuple[dict[str, Ratio], list[str]]:
     pairs = _statement_pairs(
         [(u.statement, u.evidence) for u in brief.unknowns],
         [(u.statement, u.evidence) for u in expect.unknowns],
         article,
     )
+    extras["unknowns"] = [u.statement for i, u in enumerate(brief.unknowns)
+                          if i not in dict(pairs)]  # fmt: skip
     found = {g for _, g in pairs}
     missed = [u.statement for g, u in enumerate(expect.unknowns) if g not in found]
     return prf("unknowns", len(pairs), len(brief.unknowns), len(expect.unknowns)), missed
@@ -243,10 +268,11 @@ def score_brief(
     rule = _Sources(brief, expect, article)
     scores: dict[str, Ratio] = {}
     misses: dict[str, list[str]] = {}
-    scores_p, misses["parties"] = _score_parties(brief, expect)
-    scores_s, misses["sources"] = _score_sources(rule)
+    extras: dict[str, list[str]] = {}
+    scores_p, misses["parties"] = _score_parties(brief, expect, extras)
+    scores_s, misses["sources"] = _score_sources(rule, extras)
     scores_c, misses["claims"] = _score_claims(brief, expect, article, rule)
-    scores_u, misses["unknowns"] = _score_unknowns(brief, expect, article)
+    scores_u, misses["unknowns"] = _score_unknowns(brief, expect, article, extras)
     scores["open_questions.recall"], misses["open_questions"] = _score_questions(
         brief, expect, questions
     )
@@ -256,4 +282,4 @@ def score_brief(
     grounded = sum(e.grounded_in(article) for e in evidence)
     scores["evidence.grounding"] = Ratio(grounded, len(evidence))
     scores["validity"] = Ratio(int(valid), 1)
-    return CaseScore({name: scores[name] for name in METRICS}, misses)
+    return CaseScore({name: scores[name] for name in METRICS}, misses, extras)

@@ -39,8 +39,10 @@ from summarizer.engines.offline.cues import (
     source_tokens,
     speaker,
     subject_of,
+    withholds,
     without_participle_cues,
 )
+from summarizer.engines.offline.nlp import text_of
 from summarizer.engines.offline.quotes import Quotes
 from summarizer.spans import CharInterval
 
@@ -81,7 +83,7 @@ class _Extractor:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text  # built from the tokens on every access: read it once
+        self.text = text_of(doc)
         self.quotes = Quotes(self.text)
 
     def run(self) -> list[Attribution]:
@@ -120,7 +122,7 @@ class _Extractor:
                 found.append(self.according(sent, token))
             elif self.quotes.at(_token_interval(token)) is not None:
                 continue
-            elif is_cue_verb(token):
+            elif is_cue_verb(token) and not _withheld(token):
                 found.append(self.verb(sent, token))
             elif token.pos_ == "NOUN" and token.lemma_.lower() in NOMINAL_CUES:
                 found.append(self.nominal(token))
@@ -129,7 +131,8 @@ class _Extractor:
     # -- "X: Y" headlines ------------------------------------------------------ #
 
     def headline(self, sent: Span) -> Attribution | None:
-        """'Graham: Trump Is Destroying the GOP': a short name, a colon, a line."""
+        """'Graham: Trump Is Destroying the GOP': a short name, a colon, a line; and a
+        transcript's turn, 'TRUMP: We will make a deal.'"""
         start = sent.start_char
         if start > 0 and self.text[start - 1] != "\n":
             return None
@@ -137,20 +140,24 @@ class _Extractor:
         if colon is None or colon.i == sent.start:
             return None
         label = self.doc[sent.start : colon.i]
-        if any(t.pos_ in ("VERB", "AUX") for t in label) or label.text.isupper():
-            return None
-        if not any(t.pos_ == "PROPN" or t.ent_type_ for t in label):
+        if not is_speaker_label(label):
             return None
         line_end = self.text.find("\n", colon.idx)
         line_end = len(self.text) if line_end == -1 else line_end
         content = self.text[colon.idx + 1 : line_end]
         lead = len(content) - len(content.lstrip())
-        body = content.strip().rstrip(".")
+        body = content.strip()
+        if body.endswith("?"):
+            return None  # a question asked is no statement
+        body = body.rstrip(".")
         if len(body.split()) < 3:
             return None
         begin = colon.idx + 1 + lead
-        return self.attribution(_token_interval(colon), CharInterval(begin, begin + len(body)),
-                                CharInterval(label.start_char, label.end_char), label.root.i)
+        found = self.attribution(_token_interval(colon), CharInterval(begin, begin + len(body)),
+                                 CharInterval(label.start_char, label.end_char), label.root.i)
+        if found is not None and label.text.isupper():  # a transcript's turn: verbatim words
+            return Attribution(found.cue, found.content, found.source, found.source_head, True)
+        return found
 
     # -- "according to X" ------------------------------------------------- #
 
@@ -203,7 +210,7 @@ class _Extractor:
         if subject is None:
             return None
         content = self.content_interval(tokens) if tokens else self.quote_after(verb, sent)
-        if content is None and tokens is None:
+        if content is None and tokens is None and not _describes(verb):
             content = self.content_interval(self.object_content(verb))
         if content is None:
             return None
@@ -299,7 +306,56 @@ class _Extractor:
                     head: int | None) -> Attribution | None:
         if len(content) < 3:
             return None
-        return Attribution(cue, (content,), source, head, direct=self.quotes.holds(content))
+        direct = self.quotes.holds(content)
+        pieces = _lines(self.text, content)
+        if not direct:
+            # Said content stays on the cue's line: never the paragraph before or after.
+            pieces = (min(pieces, key=lambda piece: _gap(piece, cue)),)
+            if "anonymity" in pieces[0].of(self.text):
+                return None  # "who spoke on condition of anonymity": why unnamed, not what said
+        return Attribution(cue, pieces, source, head, direct=direct)
+
+
+def _withheld(verb: Token) -> bool:
+    """The cue, or a cue it reports to ('did not say whether she would back it'), holds
+    speech back: that is an unknown, never a statement."""
+    return withholds(verb) or any(withholds(a) for a in verb.ancestors)
+
+
+def _describes(verb: Token) -> bool:
+    """'a Democrat who wrote the bill': a relative clause that describes someone by what
+    they did, not what they said."""
+    return verb.dep_ == "relcl" and verb.lemma_ in SPEECH_VERBS
+
+
+def is_speaker_label(label: Span) -> bool:
+    """'Graham' in a headline 'Graham: ...', 'TRUMP' in a transcript: at most four
+    capitalised words, no verb, not a place ('WASHINGTON:') and not 'Q' or 'A'."""
+    words = [t for t in label if not t.is_punct]
+    if not words or len(label) > 4 or any(t.pos_ in ("VERB", "AUX") for t in label):
+        return False
+    if label.text.upper() in ("Q", "A") or any(t.ent_type_ in ("GPE", "DATE") for t in label):
+        return False
+    return all(t.text[:1].isupper() for t in words)
+
+
+def _lines(text: str, content: CharInterval) -> tuple[CharInterval, ...]:
+    """The content cut at line breaks, each piece without the space around it."""
+    pieces = []
+    start = content.start
+    for line in content.of(text).split("\n"):
+        stripped = line.strip()
+        if stripped:
+            begin = start + line.index(stripped)
+            pieces.append(CharInterval(begin, begin + len(stripped)))
+        start += len(line) + 1
+    return tuple(pieces) or (content,)
+
+
+def _gap(piece: CharInterval, cue: CharInterval) -> int:
+    if piece.end <= cue.start:
+        return cue.start - piece.end
+    return max(0, piece.start - cue.end)
 
 
 def _nested(item: Attribution, found: list[Attribution]) -> bool:

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from summarizer.engines.offline.nlp import text_of
 from summarizer.engines.offline.parties import last_person
 from summarizer.engines.offline.wording import QUOTE_MARKS, as_sentence
 from summarizer.schema import Claim, Evidence, Party
 from summarizer.spans import CharInterval
+from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -24,8 +26,16 @@ if TYPE_CHECKING:
     from summarizer.engines.offline.state import Analysis
 
 NARRATION_CLAIMS = 4
+NARRATION_REACH = 40  # sentences from the top where narration claims are looked for
 NAMED_BONUS = 0.15  # a claim on a named source's word ranks above an anonymous one
 NARRATION_PENALTY = 0.1
+CENTRAL_SOURCE = 0.15  # a source the story comes back to
+CENTRAL_ACTORS = 0.15  # a claim about the parties the story names most
+FRAGMENT_PENALTY = 0.3  # content that is a bare object, or a quotation of a few words
+SHORT_QUOTE = 10
+PRONOUN_OPENERS = word_set("he she it they i we you his her its their")
+HEADLINE_PENALTY = 1.0
+HEADLINE_WORDS = 15  # a first paragraph this short is a headline, not the lead
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class RankedClaim:
     score: float
     anonymous_only: bool = False  # it rests on an anonymous source alone
     start: int = 0  # where its evidence starts: ties rank in text order
+    headline: bool = False  # it comes from the article's headline
 
 
 def statement_from(text: str, subject: str | None = None) -> str:
@@ -74,23 +85,74 @@ def attributed_claims(state: Analysis) -> list[RankedClaim]:
             evidence=[Evidence.at(text, piece) for piece in item.content],
         )
         score = _score(text, first.start, statement) + (0.0 if draft.anonymous else NAMED_BONUS)
-        claims.append(RankedClaim(claim, score, draft.anonymous, first.start))
+        score += _weight(state, number, index, item, clause=_is_clause(doc, first))
+        claims.append(RankedClaim(claim, score, draft.anonymous, first.start,
+                                  headline=first.start < headline_end(text)))
     return claims
 
 
-def narration_claims(doc: Doc, found: list[Attribution]) -> list[RankedClaim]:
-    """The article's own factual sentences near the top, outside any attribution."""
-    covered = [piece for item in found for piece in (*item.content, item.cue)]
+def _weight(state: Analysis, number: int, source: int, item: Attribution, clause: bool) -> float:
+    """Importance beyond position: a source heard often, actors the story keeps naming,
+    a statement of its own (not a bare object), not a short quotation, not the headline."""
+    heard = sum(1 for s in state.table.of_attribution.values() if s == source)
+    weight = CENTRAL_SOURCE * min(heard - 1, 3) / 3
+    weight += CENTRAL_ACTORS * _actors(state, item.content)
+    if not clause:
+        weight -= FRAGMENT_PENALTY
+    words = sum(len(piece.of(state.text).split()) for piece in item.content)
+    if item.direct and words < SHORT_QUOTE:
+        weight -= FRAGMENT_PENALTY
+    if item.content[0].start < headline_end(state.text):
+        weight -= HEADLINE_PENALTY
+    return weight
+
+
+def _actors(state: Analysis, content: tuple[CharInterval, ...]) -> float:
+    """How much the story names the most-named party the content names, 0 to 1."""
+    counts = [len(group.ranges) for group in state.mentions]
+    if not counts:
+        return 0.0
+    named = [len(group.ranges) for group in state.mentions
+             if any(piece.contains(m) for piece in content for m in group.ranges)]
+    return max(named, default=0) / max(counts)
+
+
+def headline_end(text: str) -> int:
+    """Where a headline on the first line ends (0 when the first line is no headline):
+    a line without a full stop, most of its words capitalised, or a paragraph of its own
+    too short to be a lead."""
+    end = text.find("\n")
+    if end <= 0:
+        return 0
+    line = text[:end].strip()
+    words = line.split()
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    alone = text[end:end + 2] == "\n\n" and len(words) <= HEADLINE_WORDS
+    if len(words) <= 25 and (
+        not line.endswith((".", "”", '"')) or capitalised > len(words) / 2 or alone
+    ):
+        return end
+    return 0
+
+
+def narration_claims(doc: Doc, found: list[Attribution],
+                     unknowns: list[CharInterval]) -> list[RankedClaim]:
+    """The article's own factual sentences near the top, outside any attribution and
+    any unknown ("X did not comment" is an unknown, not a fact the article states)."""
+    covered = [piece for item in found for piece in (*item.content, item.cue)] + unknowns
     claims: list[RankedClaim] = []
-    text = doc.text  # built from the tokens on every access: read it once
-    for sent in doc.sents:
-        if len(claims) >= NARRATION_CLAIMS:
+    text = text_of(doc)
+    headline = headline_end(text)
+    for number, sent in enumerate(doc.sents):
+        if len(claims) >= NARRATION_CLAIMS or number >= NARRATION_REACH:
             break
         span = _trimmed(text, CharInterval(sent.start_char, sent.end_char))
         words = span.of(text).split()
-        if not 8 <= len(words) <= 60 or any(piece.overlaps(span) for piece in covered):
+        if span.start < headline or not 8 <= len(words) <= 60 or any(
+            piece.overlaps(span) for piece in covered
+        ):
             continue
-        if not sent.ents or QUOTE_MARKS.search(sent.text) or sent.text.rstrip().endswith("?"):
+        if QUOTE_MARKS.search(sent.text) or sent.text.rstrip().endswith("?") or not sent.ents:
             continue
         if not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in sent):
             continue
@@ -137,8 +199,10 @@ def _trimmed(text: str, found: CharInterval) -> CharInterval:
 
 
 def _score(text: str, start: int, statement: str) -> float:
-    """Earlier and mid-length statements first."""
+    """Earlier and mid-length statements first; one that opens on a pronoun does not
+    stand alone, and comes after those that do."""
     position = 1.0 - start / max(len(text), 1)
-    words = len(statement.split())
-    length = 0.2 if 8 <= words <= 45 else (-0.4 if words < 4 else 0.0)
-    return position + length
+    words = statement.split()
+    length = 0.2 if 8 <= len(words) <= 45 else (-0.4 if len(words) < 4 else 0.0)
+    opens_on_pronoun = bool(words) and words[0].lower() in PRONOUN_OPENERS
+    return position + length - (FRAGMENT_PENALTY if opens_on_pronoun else 0.0)

@@ -37,7 +37,8 @@ STANCE_VERBS = word_set(
     demand applaud deride denounce decry ridicule dispute hail
     favor envision realize insist suspect bemoan vow
     acknowledge concede predict deny propose promise pledge reveal confirm admit
-    describe highlight stress emphasize recommend advocate"""
+    describe highlight stress emphasize recommend advocate thank congratulate offer
+    echo express encourage remind oppose lambaste trash swipe cheer downplay"""
 )
 # Verbs that are cues only before a quotation ("he continued: ...").
 QUOTE_VERBS = word_set("continue begin conclude")
@@ -67,6 +68,16 @@ NOMINAL_CUES = {
                      "question", "complaint", "claim", "tweet"), ("about", "on")),
     **dict.fromkeys(("attack", "position"), ("on", "against")),
 }
+# Verbs that withhold when negated ("did not elaborate", "would not comment on").
+WITHHELD = word_set(
+    "elaborate comment specify disclose say explain reveal confirm respond answer sign "
+    "decide announce identify detail release provide address clarify finalize name "
+    "verify reach return"
+)
+# Verbs that withhold on their own ("declined to comment"), when what is refused is
+# telling something: "refused to keep his hands up" is an act, not a gap.
+REFUSALS = word_set("decline refuse")
+REFUSED_TELLING = WITHHELD | SPEECH_VERBS | word_set("discuss speculate talk threaten")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -75,6 +86,25 @@ CLAUSE_DEPS = ("ccomp", "parataxis")
 def is_cue_verb(token: Token) -> bool:
     """A verb of saying, thinking or judging."""
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
+
+
+def negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def refuses_telling(verb: Token) -> bool:
+    """'declined to say', 'refused to comment'."""
+    return verb.lemma_.lower() in REFUSALS and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in REFUSED_TELLING for c in verb.children
+    )
+
+
+def withholds(verb: Token) -> bool:
+    """Speech withheld, not made: 'did not say whether', 'declined to say', 'would not
+    comment on', 'did not respond to'. An unknown, never a statement."""
+    if refuses_telling(verb) or (verb.lemma_.lower() in WITHHELD and negated(verb)):
+        return True
+    return verb.dep_ == "xcomp" and refuses_telling(verb.head)
 
 
 def char_interval(tokens: Iterable[Token]) -> CharInterval | None:
@@ -160,9 +190,13 @@ def _named_antecedent(noun: Token) -> Token:
     discussion, who said', climb to 'Democrat'."""
     current = noun
     for _ in range(4):
+        if current.dep_ == "appos" and current.head.pos_ in ("PROPN", "NOUN"):
+            return current.head  # "Senator Maria Lopez, a Democrat who said"
         if current.ent_type_ in ("PERSON", "ORG", "NORP") or current.pos_ == "PROPN":
             return current
-        if current.dep_ not in ("pobj", "prep", "amod", "acl") or current.head.i == current.i:
+        if current.dep_ in ("amod", "acl") and current.head.pos_ in ("NOUN", "PROPN"):
+            return current.head  # "officials familiar with the talks, who"
+        if current.dep_ not in ("pobj", "prep") or current.head.i == current.i:
             break
         current = current.head
     return noun

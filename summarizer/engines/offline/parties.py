@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from summarizer.engines.offline.nlp import text_of
 from summarizer.schema import Party, PartyKind, Source
 from summarizer.spans import CharInterval
 from summarizer.text import word_set
@@ -121,37 +122,97 @@ def with_title(entity: Span) -> Span:
     return doc[start : entity.end]
 
 
+def is_turn_label(entity: Span, text: str) -> bool:
+    """'TRUMP' in a transcript's 'TRUMP: ...' line (``text`` is the doc's): a speaker,
+    so a person."""
+    doc = entity.doc
+    line_start = entity.start_char == 0 or text[entity.start_char - 1] == "\n"
+    return (line_start and entity.end < len(doc) and doc[entity.end].text == ":"
+            and entity.text.isupper())
+
+
+def _person_key(words: list[str]) -> str:
+    """'Laura Ellis' and 'Mark Ellis' are two people: given name and surname."""
+    return "person:" + (words[0] + " " + words[-1] if len(words) > 1 else words[-1]).lower()
+
+
+class _Surnames:
+    """Where each full name is mentioned, by surname: a lone 'Ellis' is the Ellis named
+    last before it (as a subject, if one was), else the first Ellis named."""
+
+    def __init__(self, entities: list[Span]) -> None:
+        self.named: dict[str, list[tuple[int, str, bool]]] = {}
+        self.longer: dict[str, str] = {}  # "person:suu kyi" -> "person:aung kyi"
+        full = [_key_words(clean_name(with_title(e).text)) for e in entities
+                if e.label_ == "PERSON"]
+        for entity in entities:
+            words = _key_words(clean_name(with_title(entity).text))
+            if entity.label_ == "PERSON" and len(words) > 1:
+                subject = entity.root.dep_ in ("nsubj", "nsubjpass")
+                self.named.setdefault(words[-1].lower(), []).append(
+                    (entity.start_char, self.full_key(words, full), subject))
+
+    def full_key(self, words: list[str], full: list[list[str]]) -> str:
+        """'Suu Kyi' is 'Aung San Suu Kyi': a name that ends a longer one is that one."""
+        key = _person_key(words)
+        for other in full:
+            if len(other) > len(words) and [w.lower() for w in other[-len(words):]] == [
+                w.lower() for w in words
+            ]:
+                self.longer[key] = _person_key(other)
+                return self.longer[key]
+        return key
+
+    def __contains__(self, surname: str) -> bool:
+        return surname in self.named
+
+    def key(self, surname: str, position: int) -> str:
+        named = self.named[surname]
+        before = [n for n in named if n[0] < position]
+        subjects = [n for n in before if n[2]]
+        return (subjects or before or named[:1])[-1][1]
+
+
 def collect(doc: Doc) -> list[PartyMention]:
     """Entities grouped into parties; single names join the full name they end."""
-    persons = [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
-    surnames = {_key_words(n)[-1].lower(): n for n in persons if len(_key_words(n)) > 1}
+    entities = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
+    surnames = _Surnames(entities)
+    text = text_of(doc)
     groups: dict[str, PartyMention] = {}
-    for entity in doc.ents:
-        if entity.label_ not in ACTOR_LABELS:
-            continue
+    for entity in entities:
         name = clean_name(with_title(entity).text)
         if not name or not any(ch.isalpha() for ch in name):
             continue
         words = _key_words(name)
         label_kind = party_kind(entity, name)
-        if words[-1].lower() in surnames and (entity.label_ == "PERSON" or len(words) == 1):
-            key, label_kind = "person:" + words[-1].lower(), "person"
-        elif entity.label_ == "PERSON":
-            key = "person:" + words[-1].lower()
+        last = words[-1].lower()
+        turn = is_turn_label(entity, text)
+        person = entity.label_ == "PERSON" or turn
+        if person or (len(words) == 1 and last in surnames):
+            label_kind = "person"
+            if len(words) > 1 or last not in surnames:
+                key = _person_key(words)
+                key = surnames.longer.get(key, key)
+            else:
+                key = surnames.key(last, entity.start_char)
         else:
-            key = entity.label_ + ":" + " ".join(words).lower()
+            key = "body:" + " ".join(words).lower()  # one party per name, whatever its label
         group = groups.setdefault(key, PartyMention(kind=label_kind))
         group.names.append(name)
+        bare = clean_name(entity.text)  # "Jason Chaffetz" in "Chairman Jason Chaffetz"
+        if bare != name and bare not in group.names and any(ch.isalpha() for ch in bare):
+            group.names.append(bare)
         start = with_title(entity).start_char
         group.ranges.append(CharInterval(start, start + len(name)))
-        group.acts = group.acts or _acts(entity, label_kind)
-        group.role = group.role or _has_role(entity)
-        group.fragment = group.fragment and _is_fragment(entity)
+        group.acts = group.acts or person or _acts(entity, label_kind)
+        group.role = group.role or _has_role(entity) or turn
+        group.fragment = group.fragment and _is_fragment(entity) and not turn
     return [g for g in groups.values() if g.acts]
 
 
 def to_parties(groups: list[PartyMention]) -> list[Party]:
-    """One ``Party`` per group, ids in order: named by its longest name."""
+    """One ``Party`` per group, ids in order: named by its longest name; the others,
+    and the name without its title ('Vladimir Putin'), are aliases."""
     parties = []
     for number, group in enumerate(groups, start=1):
         name = max(group.names, key=len)

@@ -53,11 +53,11 @@ class OfflineEngine(Engine):
         """Brief one article; raises ``InputError`` when it is empty or too long."""
         _check(text)
         started = time.perf_counter()
-        return build_brief(nlp.parse(text), started)
+        return build_brief(nlp.parse(str.__str__(text)), started)
 
     def brief_many(self, texts: Iterable[str]) -> list[ArticleBrief]:
         """Brief several articles, parsing them in one batch."""
-        texts = list(texts)
+        texts = [str.__str__(text) if isinstance(text, str) else text for text in texts]
         for text in texts:
             _check(text)
         briefs = []
@@ -84,14 +84,15 @@ def _check(text: object) -> None:
 
 def analyse(doc: Doc) -> Analysis:
     """Everything the brief is made from, one step after another."""
-    state = Analysis(doc=doc, text=doc.text)
+    state = Analysis(doc=doc, text=nlp.text_of(doc))
     state.attributions = extract(doc)
     state.mentions = collect(doc)
     state.parties = to_parties(state.mentions)
     state.table = resolve(doc, state.attributions, state.mentions)
     state.sources = to_sources(state.table, [p.id for p in state.parties], state.text)
-    state.claims = rank(attributed_claims(state) + narration_claims(doc, state.attributions))
     state.found_unknowns = find_unknowns(doc)
+    said = [u.evidence for u in state.found_unknowns]
+    state.claims = rank(attributed_claims(state) + narration_claims(doc, state.attributions, said))
     state.unknowns = to_unknowns(state.found_unknowns, state.text)
     return state
 

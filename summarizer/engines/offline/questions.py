@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.cues import source_tokens
+from summarizer.engines.offline.cues import REFUSALS, source_tokens
 from summarizer.engines.offline.sources import ANONYMOUS_HEADS
-from summarizer.engines.offline.unknowns import REFUSALS, FoundUnknown
-from summarizer.engines.offline.wording import as_question, clip_words, lower_first, possessive
+from summarizer.engines.offline.unknowns import FoundUnknown
+from summarizer.engines.offline.wording import as_question, lower_first, possessive
 from summarizer.schema import Claim, OpenQuestion, Source
 from summarizer.spans import CharInterval
 from summarizer.text import word_set
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from summarizer.engines.offline.state import Analysis
 
 MAX_QUESTIONS = 6
+MAX_WORDS = 30
+SAME_QUESTION = 0.7  # share of content words two questions must share to be one
+TEMPLATE_WORDS = word_set(
+    "anyone confirm record responded claim what does would will known said about that "
+    "approve decide when"
+)
 WH_WORDS = word_set("whether if how why when who what where which")
 PREPOSITIONS = word_set("on about of over to for with in")
 DECISIONS = word_set("sign decide finalize release announce name confirm approve")
@@ -44,6 +50,18 @@ LOWER_STARTS = ANONYMOUS_HEADS | word_set(
     "senior federal state administration campaign people former current top"
 )
 PRONOUN_OPENERS = word_set("i we you they he she it")
+THIRD_PERSON = word_set("he she him her his hers they them their theirs it its")
+FIRST_PERSON = word_set("i me my we us our you your")
+QUOTED_WORDS = 16  # the longest statement or action a question repeats
+MIN_CLAUSE = 6  # a shorter first clause of a long statement does not stand alone
+DANGLING = word_set("the a an of to in on at for with and or but that which who by from as")
+# After a comma, words that start an addition to a finished clause.
+CLAUSE_AFTER = word_set("including according but and while although though because so")
+# First words of a phrase that is not a clause of its own.
+INTRODUCERS = word_set(
+    "of to in on at for with by from as and or but that which who during after before while "
+    "when especially since despite although though if because then however meanwhile")
+SENTENCE_ADVERBS = word_set("now also still meanwhile however yet")
 TOPIC_SKIP = ("PERSON", "GPE", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "NORP")
 
 
@@ -56,15 +74,40 @@ def build_questions(state: Analysis) -> list[OpenQuestion]:
     doc, claims = state.doc, state.claims
     topic = main_topic(doc)
     kinds = [
-        [OpenQuestion(question=from_unknown(found, topic), based_on=[unknown.id])
-         for found, unknown in zip(state.found_unknowns, state.unknowns, strict=True)],
+        [OpenQuestion(question=asked, based_on=[unknown.id])
+         for found, unknown in zip(state.found_unknowns, state.unknowns, strict=True)
+         if (asked := from_unknown(found, topic))],
         urged_actions(doc, claims) + pending_decisions(doc, claims),
         unconfirmed(claims, state.sources),
         unheard(state),
     ]
     ordered = [q for kind in kinds for q in kind[:2]] + [q for kind in kinds for q in kind[2:]]
-    unique = {q.question.lower(): q for q in reversed(ordered)}
-    return list(reversed(unique.values()))[:MAX_QUESTIONS]
+    kept: list[OpenQuestion] = []
+    for candidate in ordered:
+        if well_formed(candidate.question) and not any(
+            _alike(candidate.question, other.question) for other in kept
+        ):
+            kept.append(candidate)
+    return kept[:MAX_QUESTIONS]
+
+
+def well_formed(question: str) -> bool:
+    """One sentence of at most MAX_WORDS words ending in '?', nothing cut, every pronoun
+    after the name it stands for."""
+    words = question.split()
+    return (len(words) <= MAX_WORDS and question.endswith("?") and question.count("?") == 1
+            and "…" not in question and unresolved_pronoun(question) is None)
+
+
+def _alike(one: str, other: str) -> bool:
+    """Two questions asking the same: most of their content words shared."""
+    a, b = _content_words(one), _content_words(other)
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= SAME_QUESTION
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.strip(".,;:?!\"“”‘’()[]").lower() for w in text.split()}
+    return {w for w in words if len(w) > 3} - TEMPLATE_WORDS
 
 
 def main_topic(doc: Doc) -> str:
@@ -92,7 +135,7 @@ def main_topic(doc: Doc) -> str:
 
 
 def from_unknown(unknown: FoundUnknown, topic: str) -> str:
-    """The question the article itself says is open."""
+    """The question the article itself says is open ('' when it names nothing to ask)."""
     rest = unknown.rest.split(",")[0].strip().rstrip(".")
     who = unknown.subject or "anyone"
     who = who[0].lower() + who[1:] if who.split()[0] in ("The", "A", "An") else who
@@ -100,14 +143,16 @@ def from_unknown(unknown: FoundUnknown, topic: str) -> str:
     if unknown.verb == "unclear":
         if first in WH_WORDS:
             return as_question(f"What is known so far about {rest}")
-        return as_question(f"What remains unclear about {topic}")
+        return ""  # unclear what, the article does not say: nothing specific to ask
     if unknown.verb in ("pending", "classified"):
         matter = lower_first(rest.rsplit(" ", 2)[0]) if len(rest.split()) > 2 else topic
         if unknown.verb == "pending":
             return as_question(f"How and when will {matter} be resolved")
         return as_question(f"What can be said on the record about {matter}")
     if first in WH_WORDS:
-        return as_question(f"Is it known yet {rest}")
+        if unknown.subject:
+            return as_question(f"Will {who} say {rest}")
+        return as_question(f"What is known so far about {rest}")
     if unknown.verb == "give":  # "gave no details about the plan"
         verb = "are" if first.endswith("s") else "is"
         return as_question(f"What {verb} the {rest} that {who} did not give")
@@ -151,9 +196,11 @@ def urged_actions(doc: Doc, claims: list[RankedClaim]) -> list[OpenQuestion]:
         urger = ""
         if subject is not None and subject.pos_ != "PRON":
             verb = "urge" if subject.tag_ in ("NNS", "NNPS") else "urges"
-            urger = f", as {_phrase(subject)} {verb}"
+            urger = f", as {_common_start(_phrase(subject))} {verb}"
+        if _too_long(action_text):
+            continue
         found.append(OpenQuestion(
-            question=as_question(f"Will {target_text} {clip_words(action_text, 14)}{urger}"),
+            question=as_question(f"Will {target_text} {action_text}{urger}"),
             based_on=based_on[:2],
         ))
     return found
@@ -174,10 +221,12 @@ def pending_decisions(doc: Doc, claims: list[RankedClaim]) -> list[OpenQuestion]
             continue
         what = _first_clause(doc[thing.left_edge.i : thing.right_edge.i + 1].text)
         who = lower_first(_phrase(subject))
+        if _too_long(what):
+            continue
         if thing.lemma_.lower() in APPROVABLE:
-            text = f"Will {who} approve {lower_first(clip_words(what, 14))}"
+            text = f"Will {who} approve {lower_first(what)}"
         else:
-            text = f"What will {who} decide on {clip_words(what, 14)}"
+            text = f"What will {who} decide on {what}"
         found.append(OpenQuestion(question=as_question(text), based_on=based_on[:2]))
     return found
 
@@ -214,11 +263,13 @@ def unconfirmed(claims: list[RankedClaim], sources: list[Source]) -> list[OpenQu
     found = []
     for ranked in claims:
         claim = ranked.claim
-        if not ranked.anonymous_only or claim.source_id is None:
+        if not ranked.anonymous_only or claim.source_id is None or ranked.headline:
             continue
         if not _informants(labels[claim.source_id]) or claim.attribution == "narration":
             continue
-        statement = lower_first(clip_words(claim.statement, 14))
+        statement = quotable(claim.statement)
+        if statement is None:
+            continue
         found.append(OpenQuestion(
             question=as_question(f"Can anyone confirm on the record that {statement}, which "
                                  f"rests only on {_common_start(labels[claim.source_id])}"),
@@ -249,17 +300,73 @@ def unheard(state: Analysis) -> list[OpenQuestion]:
     pairs.sort(key=lambda pair: -len(pair[1].ranges))
     found = []
     for party, group in pairs:
-        about = [c.claim for c in claims if c.claim.source_id and _reported(c.claim)
-                 and _acts_in(doc, c.claim, group)]
+        if not _speaks_or_acts(doc, group):
+            continue
+        about = [c.claim for c in claims if c.claim.source_id and not c.headline
+                 and _reported(c.claim)
+                 and _names(quotable(c.claim.statement), group) and _acts_in(doc, c.claim, group)]
         if not about:
             continue
-        statement = lower_first(clip_words(about[0].statement, 14))
+        statement = quotable(about[0].statement)
         who = _lower_the(party.name)
         found.append(OpenQuestion(
             question=as_question(f"Has {who} responded to the claim that {statement}"),
             based_on=[c.id for c in about[:3]],
         ))
     return found
+
+
+def _speaks_or_acts(doc: Doc, group: PartyMention) -> bool:
+    """The party is the subject of something it does or says somewhere in the story."""
+    for mention in group.ranges:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ == "nsubj" and span.root.head.pos_ == "VERB":
+            return True
+    return False
+
+
+def _names(text: str | None, group: PartyMention) -> bool:
+    """``text`` names the party (by the last word of one of its names)."""
+    return text is not None and any(name.split()[-1] in text for name in group.names)
+
+
+def _too_long(text: str) -> bool:
+    """Longer than a question can quote whole (they are never cut mid-clause)."""
+    return len(text.split()) > QUOTED_WORDS
+
+
+def quotable(statement: str) -> str | None:
+    """The statement as a question may repeat it: whole when short, else its first
+    clause when that stands alone; None when neither does, or a pronoun has no name."""
+    text = statement.rstrip(".")
+    first_word = text.split(" ", 1)[0]
+    if first_word.lower() in SENTENCE_ADVERBS and " " in text:
+        text = text.split(" ", 1)[1].lstrip(", ")  # "Now the FBI is ..." -> "the FBI is ..."
+    if _too_long(text):
+        first = _first_clause(text)
+        after = text[len(first):].lstrip(" ,—–-").split(" ", 1)[0].lower()
+        words = first.split()
+        if len(words) < MIN_CLAUSE or _too_long(first) or words[-1].lower() in DANGLING:
+            return None
+        if not (after.endswith("ing") or after in CLAUSE_AFTER):
+            return None  # what follows may finish the clause: do not cut it there
+        text = first
+    if text.split(" ", 1)[0].lower() in INTRODUCERS or unresolved_pronoun(text) is not None:
+        return None
+    return lower_first(text)
+
+
+def unresolved_pronoun(text: str) -> str | None:
+    """The first pronoun of ``text`` with no capitalised name before it, if any; 'I',
+    'we' and 'you' never have one in a question."""
+    named = False
+    for position, raw in enumerate(text.split()):
+        word = raw.strip(".,;:?!\"“”‘’()[]").lower()
+        if word in FIRST_PERSON or (word in THIRD_PERSON and not named):
+            return word
+        if position > 0 and raw[:1].isupper() and word not in THIRD_PERSON | FIRST_PERSON:
+            named = True
+    return None
 
 
 def _acts_in(doc: Doc, claim: Claim, group: PartyMention) -> bool:

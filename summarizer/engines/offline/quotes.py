@@ -2,10 +2,14 @@
 
 Quotations are found on the characters alone, before and apart from the parse:
 each opening mark closes only with its own kind (“ with ”, " with ", '' with ''),
-and a paragraph break ends a quotation left open.
+and a paragraph break ends a quotation left open, unless the next paragraph reopens
+it (the news convention for a quotation over several paragraphs).
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
 
 from summarizer.spans import CharInterval
 
@@ -23,7 +27,8 @@ def quotations(text: str) -> list[CharInterval]:
     found: list[CharInterval] = []
     start: int | None = None
     closer = ""
-    for i, ch in enumerate(text):
+    i = 0
+    while i < len(text):
         if start is None:
             mark = _opening_mark(text, i)
             if mark:
@@ -31,9 +36,27 @@ def quotations(text: str) -> list[CharInterval]:
         elif text.startswith(closer, i) and i > start + 1:
             found.append(CharInterval(start, i + len(closer)))
             start = None
-        elif ch == "\n" and text[i + 1 : i + 2] == "\n":
-            start = None
+        elif text[i] == "\n" and text[i + 1 : i + 2] == "\n":
+            reopen = _reopening(text, i, start)
+            if reopen is None:
+                start = None
+            else:
+                i = reopen  # past the mark that reopens the quotation
+                continue
+        i += 1
     return found
+
+
+def _reopening(text: str, i: int, start: int) -> int | None:
+    """Where the paragraph after the break at ``i`` goes on when it reopens the
+    quotation opened at ``start`` with the same mark; None when it does not."""
+    after = i
+    while after < len(text) and text[after] in " \n\t":
+        after += 1
+    mark = _opening_mark(text, start)
+    if after < len(text) and _opening_mark(text, after) == mark:
+        return after + len(mark)
+    return None
 
 
 def _opening_mark(text: str, i: int) -> str:
@@ -56,10 +79,19 @@ class Quotes:
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans = quotations(text)
+        self.ends = [q.end for q in self.spans]  # sorted: quotations never overlap
+
+    def from_(self, position: int) -> Iterator[CharInterval]:
+        """The quotations that end after ``position``, in text order."""
+        spans = self.spans
+        return (spans[i] for i in range(bisect_right(self.ends, position), len(spans)))
 
     def at(self, interval: CharInterval) -> CharInterval | None:
         """The quotation that overlaps ``interval``, if any."""
-        return next((q for q in self.spans if q.overlaps(interval)), None)
+        index = bisect_right(self.ends, interval.start)
+        if index < len(self.spans) and self.spans[index].overlaps(interval):
+            return self.spans[index]
+        return None
 
     def holds(self, interval: CharInterval) -> bool:
         """Whether ``interval`` is a quotation, give or take its marks."""
@@ -70,7 +102,7 @@ class Quotes:
 
     def after_cue(self, cue_end: int, sentence_end: int) -> CharInterval | None:
         """'X said: "Y"' or 'X said, "Y"': the quotation right after the cue."""
-        for q in self.spans:
+        for q in self.from_(cue_end):
             if q.start >= cue_end and q.start - cue_end <= CUE_REACH and (
                 q.start < sentence_end + 3
             ):
@@ -84,7 +116,7 @@ class Quotes:
     def continuation(self, position: int, first: bool) -> CharInterval | None:
         """The quotation that continues one: after the cue's clause (``first``), or right
         after the last piece."""
-        for q in self.spans:
+        for q in self.from_(position):
             if q.start < position:
                 continue
             gap = self.text[position : q.start]
@@ -101,7 +133,7 @@ class Quotes:
     def widen(self, found: CharInterval) -> CharInterval:
         """Content that opens a quotation runs to its close, even in a later sentence."""
         start, end = found.start, found.end
-        for q in self.spans:
+        for q in self.from_(start):
             if q.start >= end:
                 break
             if q.end <= start:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.attribution import Attribution
+from summarizer.engines.offline.nlp import text_of
 from summarizer.engines.offline.parties import PartyMention, clean_name, last_person, party_at
 from summarizer.schema import Evidence, Source
 from summarizer.spans import CharInterval
@@ -125,7 +126,7 @@ class _Resolver:
 
     def __init__(self, doc: Doc, parties: list[PartyMention]) -> None:
         self.doc = doc
-        self.text = doc.text  # built from the tokens on every access: read it once
+        self.text = text_of(doc)
         self.parties = parties
         self.table = SourceTable()
 
@@ -160,6 +161,9 @@ class _Resolver:
             return self.named(near[1], near[0])
         if head.pos_ == "PRON" and lower in OTHER_PRONOUNS:
             return _nearest_source(table, source.start, None)
+        named = _named_in_apposition(head, tokens)
+        if named is not None:  # "a spokeswoman for Acme Corp., Jane Doe"
+            head = named
         if not any(t.ent_type_ == "PERSON" for t in tokens):
             back = self.back_reference(head, source)
             if back is not None:
@@ -237,6 +241,14 @@ class _Resolver:
         if index is None:
             index = self.table.add(key, SourceDraft(label, anonymous=False), source)
         return index
+
+
+def _named_in_apposition(head: Token, tokens: list[Token]) -> Token | None:
+    """The person a description of a speaker names in apposition, if it names one."""
+    if head.ent_type_ == "PERSON" or head.lemma_.lower() not in PEOPLE_NOUNS:
+        return None
+    return next((t for t in tokens if t.dep_ == "appos" and t.ent_type_ == "PERSON"
+                 and t.i > head.i), None)
 
 
 def _count(head: Token) -> int | None:

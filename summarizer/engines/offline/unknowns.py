@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.cues import SPEECH_VERBS
+from summarizer.engines.offline.cues import negated, withholds
+from summarizer.engines.offline.nlp import text_of
 from summarizer.engines.offline.wording import as_sentence
 from summarizer.schema import Evidence, Unknown
 from summarizer.spans import CharInterval
@@ -22,16 +23,6 @@ from summarizer.text import word_set
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-# Verbs that flag an unknown when negated ("did not elaborate").
-WITHHELD = word_set(
-    "elaborate comment specify disclose say explain reveal confirm respond answer sign "
-    "decide announce identify detail release provide address clarify finalize name "
-    "verify reach return"
-)
-# Verbs that flag an unknown on their own ("declined to comment"), when what is refused
-# is telling something: "refused to keep his hands up" is an act, not a gap.
-REFUSALS = word_set("decline refuse")
-REFUSED_TELLING = WITHHELD | SPEECH_VERBS | word_set("discuss speculate talk threaten")
 UNCLEAR = word_set("unclear unknown uncertain undecided undisclosed unannounced")
 # Said of a matter, not a person ("the case is pending"): unknown only as the predicate.
 OPEN_STATES = word_set("pending classified")
@@ -52,10 +43,6 @@ class FoundUnknown:
     verb: str  # lemma of the withheld action, "unclear", or an open state ("pending")
     rest: str  # what follows the verb ("on specific plans")
     statement: str
-
-
-def _negated(verb: Token) -> bool:
-    return any(c.dep_ == "neg" for c in verb.children)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -109,10 +96,7 @@ def _withheld(doc: Doc, token: Token) -> FoundUnknown | None:
     lemma = token.lemma_.lower()
     if token.pos_ not in ("VERB", "AUX"):
         return None
-    refused = lemma in REFUSALS and any(
-        c.dep_ == "xcomp" and c.lemma_.lower() in REFUSED_TELLING for c in token.children
-    )
-    if not (refused or (lemma in WITHHELD and _negated(token))):
+    if not withholds(token) or (token.dep_ == "xcomp" and not negated(token)):
         return None
     start = doc[_evidence_start(token)]
     rest = _rest(doc, token)
@@ -142,7 +126,7 @@ def _is_unclear(token: Token) -> bool:
     if lower in NEGATED_STATES:
         if token.i > 0 and token.nbor(-1).text == "-":
             return False  # "weren't well-known": how famous, not whether known
-        return _negated(token.head) or _negated(token)
+        return negated(token.head) or negated(token)
     # "it remains to be seen whether ..."
     return lower in UNCLEAR or (lower == "seen" and token.head.lemma_ == "remain")
 
@@ -169,7 +153,7 @@ def _unclear(doc: Doc, token: Token) -> FoundUnknown | None:
     else:
         evidence = CharInterval(sent.start_char, sent.end_char)
         rest = sent.text
-    written = evidence.of(doc.text)
+    written = evidence.of(text_of(doc))
     text = written.strip().rstrip(".,")
     if not text:
         return None

@@ -9,7 +9,7 @@ import re
 
 from summarizer.text import word_set
 
-QUOTE_MARKS = re.compile(r"[“”\"]")
+QUOTE_MARKS = re.compile(r"[“”\"]|''")
 # Words that open a sentence in lower case when they move to its middle.
 COMMON_OPENERS = word_set(
     "the a an during in on at it this that there his her their its now still also so but and"

@@ -64,7 +64,7 @@ def test_narration_is_the_articles_own_factual_sentences(
     text = ("The bridge opened in 1932 and carries four lanes of traffic across the Hudson "
             "River. Mayor Ann Lee said the bridge would close for repairs in May.")
     state = analysed(text)
-    [narration] = narration_claims(state.doc, state.attributions)
+    [narration] = narration_claims(state.doc, state.attributions, [])
     assert narration.claim.attribution == "narration"
     assert narration.claim.source_id is None  # the article asserts it
     assert narration.claim.evidence[0].text == text[: text.index(".") + 1]

@@ -29,7 +29,7 @@ def listed_names(state: Analysis) -> list[str]:
 
 def test_seed_parties_merge_aliases_and_leave_out_places(seed_brief: ArticleBrief) -> None:
     names = {p.name: p for p in seed_brief.parties}
-    assert names["President-elect Donald Trump"].aliases == ["Trump"]
+    assert names["President-elect Donald Trump"].aliases == ["Donald Trump", "Trump"]
     assert names["President-elect Donald Trump"].kind == "person"
     assert "Florida" not in names
     assert "Europe" not in names
@@ -58,7 +58,7 @@ def test_one_entry_per_person_with_the_fullest_name_and_the_others_as_aliases() 
     biden = [p for p in parties if "Biden" in p.name]
     assert len(biden) == 1
     assert biden[0].name == "President Joe Biden"
-    assert biden[0].aliases == ["Biden"]
+    assert biden[0].aliases == ["Joe Biden", "Biden"]  # the name without its title too
     assert biden[0].kind == "person"
     assert [p.id for p in parties] == [f"p{n}" for n in range(1, len(parties) + 1)]
 

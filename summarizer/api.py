@@ -41,7 +41,7 @@ def check_text(text: object) -> str:
         raise InputError("the article is empty: give a file or stdin with some text")
     if "\x00" in text:
         raise InputError("the article contains NUL bytes: it looks binary, not text")
-    return text
+    return str.__str__(text)  # a str subclass (numpy.str_) as a plain str: spaCy needs one
 
 
 def stamp(
@@ -79,8 +79,9 @@ async def asummarize(
     settings = settings_for(
         model=model, base_url=base_url, api_key=api_key, mode=mode, settings=settings, **options
     )
+    price = price_from_env()  # a bad price is refused before any token is spent
     brief = await create(engine, settings).abrief(checked)
-    return stamp(brief, checked, price_from_env())
+    return stamp(brief, checked, price)
 
 
 def summarize(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from summarizer.errors import ConfigError
 
@@ -127,9 +129,14 @@ class LLMSettings:
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}: use one of {', '.join(MODES)}")
         object.__setattr__(self, "mode", Mode(self.mode))  # a plain string becomes a Mode
+        if self.base_url is not None:
+            check_base_url(self.base_url)
         for field in ("timeout", "total_timeout", "max_attempts", "concurrency", "stall_timeout"):
-            if getattr(self, field) <= 0:
-                raise ConfigError(f"{field} must be positive, not {getattr(self, field)}")
+            value = getattr(self, field)
+            if not (math.isfinite(value) and value > 0):  # nan passes a plain "<= 0" test
+                raise ConfigError(f"{field} must be positive, not {value}")
+        if not (math.isfinite(self.temperature) and self.temperature >= 0):
+            raise ConfigError(f"temperature must be 0 or more, not {self.temperature}")
         for field in ("max_tokens", "chunk_tokens"):
             if getattr(self, field) is not None and getattr(self, field) <= 0:
                 raise ConfigError(f"{field} must be positive, not {getattr(self, field)}")
@@ -145,9 +152,25 @@ class LLMSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _number(name: str, raw: str, kind: type) -> int | float:
+def check_base_url(url: str) -> None:
+    """Refuse an endpoint that is not an http(s) URL with a host: bad configuration is
+    reported at once, not retried as an unreachable server."""
     try:
-        return kind(raw)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
     except ValueError:
-        expected = "a whole number" if kind is int else "a number"
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"base URL {url!r} (--base-url or OPENAI_BASE_URL) is not an http(s) "
+                          "URL; give one like http://localhost:8080/v1")
+
+
+def _number(name: str, raw: str, kind: type) -> int | float:
+    expected = "a whole number" if kind is int else "a number"
+    try:
+        value: int | float = kind(raw)
+    except ValueError:
         raise ConfigError(f"{name}={raw!r} is not {expected}") from None
+    if not math.isfinite(value):  # float() takes "nan" and "inf"
+        raise ConfigError(f"{name}={raw!r} is not {expected}")
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -31,7 +32,9 @@ def price_from_env() -> Price | None:
         try:
             number = float(value or "0")
         except ValueError:
-            raise ConfigError(f"{name}={value!r}: give a price in USD per million tokens") from None
+            number = math.nan
+        if not math.isfinite(number):  # float() takes "nan" and "inf"
+            raise ConfigError(f"{name}={value!r}: give a price in USD per million tokens")
         if number < 0:
             raise ConfigError(f"{name}={value!r}: a price cannot be negative")
         values.append(number)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.errors import ConfigError
+from summarizer.schema import ArticleBrief
 
 if TYPE_CHECKING:
     from summarizer.engines import EngineIdentity
@@ -87,13 +88,44 @@ class BriefCache:
                 time.sleep(0.05 * (attempt + 1))
 
     def get(self, key: CacheKey) -> str | None:
-        """The brief JSON stored under ``key``, or ``None``."""
-        row = self._db.execute(
-            "SELECT brief FROM briefs WHERE article_sha256=? AND engine=? AND model=?"
-            " AND prompt_version=?",
-            (key.article_sha256, key.engine, key.model, key.prompt_version),
-        ).fetchone()
+        """The brief JSON stored under ``key``, or ``None`` (also when the database cannot be
+        read: a cache miss costs a brief, never the run)."""
+        try:
+            row = self._db.execute(
+                "SELECT brief FROM briefs WHERE article_sha256=? AND engine=? AND model=?"
+                " AND prompt_version=?", _values(key),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
         return None if row is None else str(row[0])
+
+    def brief(self, key: CacheKey, article: str) -> ArticleBrief | None:
+        """The brief stored under ``key`` if it still holds for ``article``: valid against
+        the schema, every evidence grounded in ``article``. An
+        entry that does not hold (corrupt, tampered, from an older schema) is dropped, so
+        that the brief is made again and stored afresh."""
+        found = self.get(key)
+        if found is None:
+            return None
+        try:
+            brief = ArticleBrief.model_validate_json(found)
+        except ValueError:  # pydantic's ValidationError is one
+            brief = None
+        if brief is None or brief.ungrounded(article):
+            self.drop(key)
+            return None
+        return brief
+
+    def drop(self, key: CacheKey) -> None:
+        """Forget the entry under ``key``, if any."""
+        try:
+            self._db.execute(
+                "DELETE FROM briefs WHERE article_sha256=? AND engine=? AND model=?"
+                " AND prompt_version=?", _values(key),
+            )
+            self._db.commit()
+        except sqlite3.Error:
+            self._db.rollback()
 
     def put(self, key: CacheKey, brief_json: str) -> None:
         """Store a brief; a cache that cannot take it (locked, disk full) must not lose the work."""
@@ -102,8 +134,7 @@ class BriefCache:
                 "INSERT OR REPLACE INTO briefs"
                 " (article_sha256, engine, model, prompt_version, brief, created)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (key.article_sha256, key.engine, key.model, key.prompt_version, brief_json,
-                 time.time()),
+                (*_values(key), brief_json, time.time()),
             )
             self._db.commit()
         except sqlite3.Error:
@@ -114,3 +145,7 @@ class BriefCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _values(key: CacheKey) -> tuple[str, str, str, str]:
+    return key.article_sha256, key.engine, key.model, key.prompt_version

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
 from summarizer.api import stamp
-from summarizer.batch.cache import BriefCache, CacheKey, key_for
-from summarizer.batch.items import Item, load_item
+from summarizer.batch.cache import BriefCache, key_for
+from summarizer.batch.items import REPORT_STEM, Item, assign_stems, load_item
 from summarizer.errors import InputError, SummarizerError
 from summarizer.inputs.files import write_atomic
 from summarizer.render import Format, file_suffix, render
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from summarizer.engines import EngineIdentity
     from summarizer.pricing import Price
 
-REPORT_NAME = "_batch_report.json"
+REPORT_NAME = f"{REPORT_STEM}.json"
 #: "empty": briefed (file written) but the brief holds no claim: listed apart from "done".
 Status = Literal["done", "empty", "cached", "skipped", "failed"]
 STATUSES: tuple[Status, ...] = get_args(Status)
@@ -56,6 +57,8 @@ class BatchReport:
     results: list[ItemResult] = field(default_factory=list)
     seconds: float = 0.0
     report_error: str | None = None  # why REPORT_NAME could not be written, if it could not
+    interrupted: str | None = None  # the signal that stopped the run ("SIGTERM"), if one did
+    unfinished: int = 0  # articles neither briefed nor failed when it stopped
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -93,6 +96,15 @@ class BatchOptions:
             file_suffix(fmt)  # a format that makes no file is refused before any work
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM stopped the run; the report of what finished is written."""
+
+    def __init__(self, report: BatchReport, signum: int) -> None:
+        super().__init__(report.interrupted)
+        self.report = report
+        self.exit_code = 128 + signum  # what a shell shows for a process the signal ended
+
+
 @dataclass
 class _Batch:
     """What every article of one run shares."""
@@ -102,8 +114,16 @@ class _Batch:
     options: BatchOptions
 
 
-async def arun_batch(items: list[Item], runner: Runner, options: BatchOptions) -> BatchReport:
-    """Brief every item, at most ``options.concurrency`` at a time; failures never stop the rest."""
+async def arun_batch(
+    items: list[Item], runner: Runner, options: BatchOptions, *, stop_on_signals: bool = False
+) -> BatchReport:
+    """Brief every item, at most ``options.concurrency`` at a time; failures never stop the rest.
+
+    With ``stop_on_signals`` (main thread only), SIGINT and SIGTERM stop the run: what is
+    in flight is cancelled and ``report.interrupted`` names the signal. Stopped or
+    cancelled, the report of what finished is written.
+    """
+    assign_stems(items)
     try:
         options.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -121,23 +141,62 @@ async def arun_batch(items: list[Item], runner: Runner, options: BatchOptions) -
         if options.on_result:
             options.on_result(result)
 
-    await asyncio.gather(*(one(item) for item in items))
-    report.seconds = time.perf_counter() - started
-    order = {item.id: n for n, item in enumerate(items)}
-    report.results.sort(key=lambda r: order.get(r.id, 0))
+    work = asyncio.gather(*(one(item) for item in items))
     try:
-        _write_report(options.out_dir, report)
-    except InputError as error:  # e.g. disk full: the summary must still reach the user
-        report.report_error = str(error)
+        report.interrupted = await (_unless_signalled(work) if stop_on_signals else _all(work))
+    finally:  # also when cancelled: what finished is reported
+        report.seconds = time.perf_counter() - started
+        report.unfinished = len(items) - len(report.results)
+        order = {item.id: n for n, item in enumerate(items)}
+        report.results.sort(key=lambda r: order.get(r.id, 0))
+        try:
+            _write_report(options.out_dir, report)
+        except InputError as error:  # e.g. disk full: the summary must still reach the user
+            report.report_error = str(error)
     return report
 
 
 def run_batch(items: list[Item], runner: Runner, options: BatchOptions) -> BatchReport:
-    """Blocking form of :func:`arun_batch`; closes ``runner`` at the end."""
+    """Blocking form of :func:`arun_batch`; closes ``runner`` at the end. SIGINT or SIGTERM
+    stops the run, writes the report of what finished and raises :class:`Interrupted`."""
     try:
-        return asyncio.run(arun_batch(items, runner, options))
+        report = asyncio.run(arun_batch(items, runner, options, stop_on_signals=True))
     finally:
-        runner.close()
+        runner.close()  # an interrupted run's workers are stopped, not waited for
+    if report.interrupted:
+        raise Interrupted(report, signal.Signals[report.interrupted])
+    return report
+
+
+async def _all(work: asyncio.Future[list[None]]) -> None:
+    await work
+
+
+async def _unless_signalled(work: asyncio.Future[list[None]]) -> str | None:
+    """Wait for ``work``; SIGINT or SIGTERM cancels it instead. The signal's name, if one came."""
+    loop = asyncio.get_running_loop()
+    caught: list[str] = []
+
+    def stop(signum: signal.Signals) -> None:
+        caught.append(signum.name)
+        work.cancel()
+
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+            installed.append(signum)
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread; Windows
+            pass
+    try:
+        await work
+    except asyncio.CancelledError:
+        if not caught:  # cancelled by our caller, not by a signal
+            raise
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+    return caught[0] if caught else None
 
 
 async def _process(item: Item, batch: _Batch) -> ItemResult:
@@ -155,19 +214,22 @@ async def _process(item: Item, batch: _Batch) -> ItemResult:
 async def _brief_item(item: Item, batch: _Batch) -> ItemResult:
     options = batch.options
     output = options.out_dir / f"{item.file_stem}.json"
-    if item.url and output.exists():
+    if item.error:
+        raise InputError(item.error)
+    if item.url and _finished(output, item.id):  # a page already briefed is not fetched again
         return ItemResult(item.id, "skipped", output=str(output))
     text, source = await asyncio.to_thread(load_item, item)
     digest = text_hash(text)
-    if _finished(output, digest):
+    if _finished(output, item.id, digest):
         return ItemResult(item.id, "skipped", output=str(output))
     key = key_for(digest, batch.identity)
-    cached = _cached(options.cache, key)
+    cached = options.cache.brief(key, text) if options.cache is not None else None
     brief = cached or await batch.runner.brief(text)
     stamp(brief, text, options.price, digest)
     if options.cache is not None and not cached:
         options.cache.put(key, brief.model_dump_json())
-    _write_outputs(item, output, text, source, brief, options)
+    # in a thread: fsync would stall every other article's requests in the event loop
+    await asyncio.to_thread(_write_outputs, item, output, text, source, brief, options)
     empty = _emptiness(brief, text)
     if cached:
         return ItemResult(item.id, "empty" if empty else "cached", empty, output=str(output))
@@ -185,16 +247,14 @@ def _emptiness(brief: ArticleBrief, text: str) -> str | None:
     return "the brief holds no claim" + (f" ({said[0]})" if said else "")
 
 
-def _cached(cache: BriefCache | None, key: CacheKey) -> ArticleBrief | None:
-    found = cache.get(key) if cache is not None else None
-    return ArticleBrief.model_validate_json(found) if found else None
-
-
-def _finished(output: Path, digest: str) -> bool:
-    """True when ``output`` already holds a brief of exactly this text."""
+def _finished(output: Path, item_id: str, digest: str | None = None) -> bool:
+    """True when ``output`` already holds this article's brief (of exactly this text, when
+    ``digest`` is given)."""
     try:
         record = json.loads(output.read_text(encoding="utf-8"))
-        return bool(record["article"]["sha256"] == digest and record["brief"])
+        article = record["article"]
+        same = article["id"] == item_id and digest in (None, article["sha256"])
+        return bool(same and record["brief"])
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -218,6 +278,8 @@ def _write_outputs(
 
 def _write_report(out_dir: Path, report: BatchReport) -> None:
     data = {
+        "interrupted": report.interrupted,
+        "unfinished": report.unfinished,
         "seconds": round(report.seconds, 3),
         "tokens": report.tokens,
         "cost_usd": report.cost_usd,

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer.engines import Engine, EngineIdentity, create
@@ -54,10 +57,27 @@ _worker_error: Exception | None = None
 
 def _start_worker(engine_type: type[Engine], settings: LLMSettings) -> None:
     global _worker_engine, _worker_error
+    _exit_with_parent()
+    # Ctrl-C reaches every process of the terminal's group: the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _worker_engine = engine_type(settings)  # once per process: spaCy loads here
     except Exception as error:  # reported per article, not as a broken pool
         _worker_error = error
+
+
+def _exit_with_parent() -> None:
+    """End this worker as soon as its parent is gone, even by ``kill -9``: the pipe the
+    parent holds open for each spawned child reads end-of-file when it dies."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)  # no cleanup to wait for: the parent that wanted the answers is gone
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _brief_in_worker(text: str) -> str:
@@ -83,16 +103,23 @@ class ProcessRunner:
             initializer=_start_worker,
             initargs=(type(engine), engine.settings),
         )
+        self._sent: set[Future[str]] = set()  # texts in the workers, not answered yet
 
     async def identify(self) -> EngineIdentity:
         return await self.engine.identify()
 
     async def brief(self, text: str) -> ArticleBrief:
-        loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(self.pool, _brief_in_worker, text)
+        future = self.pool.submit(_brief_in_worker, text)
+        self._sent.add(future)
+        future.add_done_callback(self._sent.discard)
+        answer = await asyncio.wrap_future(future)
         return ArticleBrief.model_validate_json(answer)
 
     def close(self) -> None:
+        """Stop the workers. Work still running (an interrupted run) is not waited for."""
+        if any(not future.done() for future in list(self._sent)):
+            for process in list(self.pool._processes.values()):
+                process.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 

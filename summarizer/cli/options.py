@@ -54,8 +54,15 @@ ChunkTokensOption = Annotated[
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Show the model's tokens arriving, on stderr.")
 ]
+AllowPrivateUrlsOption = Annotated[
+    bool, typer.Option("--allow-private-urls",
+                       help="Let a URL (or a redirect) reach loopback, private or link-local "
+                       "addresses; refused by default (see SECURITY.md).")
+]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    Path | None,
+    typer.Option("--output", "-o", help="Write here instead of stdout ('-': stdout). A link's "
+                 "target is replaced; a FIFO or device is written through."),
 ]
 
 

@@ -28,6 +28,7 @@ def summarize(
     max_tokens: opt.MaxTokensOption = None, timeout: opt.TimeoutOption = None,
     budget: opt.BudgetOption = None, chunk_tokens: opt.ChunkTokensOption = None,
     verbose: opt.VerboseOption = False,
+    allow_private_urls: opt.AllowPrivateUrlsOption = False,
 ) -> None:
     """Brief one article.
 
@@ -43,26 +44,31 @@ def summarize(
     """
     from summarizer.api import summarize as brief_article
     from summarizer.inputs import load_article
-    from summarizer.inputs.files import check_output_path, write_output
+    from summarizer.inputs.files import STDOUT, check_output_path, write_output
     from summarizer.pricing import price_from_env
     from summarizer.render import render
     from summarizer.render.terminal import print_terminal
 
+    if output is not None and str(output) == STDOUT:
+        output = None
     chosen = fmt or (Format.terminal if output is None and sys.stdout.isatty() else Format.json)
     with opt.one_line_errors():
-        check_output_path(output, path)
-        loaded = load_article(path)
+        # Every setting is checked before anything is fetched or spent.
         settings = opt.llm_settings(model, base_url, mode, max_tokens, timeout, budget,
                                     chunk_tokens)  # fmt: skip
+        price = price_from_env()
+        check_output_path(output, path)
+        loaded = load_article(path, allow_private_urls=allow_private_urls)
         opt.show_engine_log(verbose)
         brief = brief_article(loaded.text, engine=engine, settings=settings)
         opt.say_engine(engine, brief.meta.engine)
-        price = price_from_env()
         if chosen == Format.terminal and output is None:
             print_terminal(brief, price=price)
         else:
             text = render(brief, chosen, article=loaded.text,
                           extracted_from=loaded.extracted_from, price=price)  # fmt: skip
             write_output(text, output)
+    from summarizer.render.parts import printable
+
     for warning in brief.meta.warnings:
-        opt.note(f"warning: {warning}")
+        opt.note(f"warning: {printable(warning)}")

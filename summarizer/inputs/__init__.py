@@ -10,8 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from summarizer.inputs.files import read_text
-from summarizer.inputs.web import extract_article, fetch_article, is_html_file, is_url
+from summarizer.errors import InputError
+from summarizer.inputs.files import read_bytes, read_text
+from summarizer.inputs.web import (
+    ONLY_HTTP,
+    decode_page,
+    extract_article,
+    fetch_article,
+    is_html_file,
+    is_other_url,
+    is_url,
+)
 
 Kind = Literal["text", "html", "url"]
 
@@ -32,11 +41,21 @@ class LoadedArticle:
         return None if self.kind == "text" else self.source
 
 
-def load_article(path_or_url: str) -> LoadedArticle:
-    """A URL, an HTML file, a text file or '-' (stdin) -> the text to brief."""
+def load_article(path_or_url: str, *, allow_private_urls: bool = False) -> LoadedArticle:
+    """A URL, an HTML file, a text file or '-' (stdin) -> the text to brief.
+
+    A URL must be http(s); it may reach a loopback, private or link-local address
+    only with ``allow_private_urls``.
+    """
     if is_url(path_or_url):
-        return LoadedArticle(fetch_article(path_or_url), path_or_url, "url")
+        text = fetch_article(path_or_url, allow_private=allow_private_urls)
+        return LoadedArticle(text, path_or_url, "url")
+    if is_other_url(path_or_url):
+        raise InputError(f"{path_or_url}: {ONLY_HTTP}")
     if is_html_file(path_or_url):
-        html = read_text(path_or_url)
+        data, name = read_bytes(path_or_url)
+        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(f"{name}: looks like a binary file, not a web page")
+        html = decode_page(data)
         return LoadedArticle(extract_article(html, path_or_url), path_or_url, "html")
     return LoadedArticle(read_text(path_or_url), path_or_url, "text")

@@ -47,6 +47,7 @@ def render(
     article: str | None = None,
     extracted_from: str | None = None,
     price: Price | None = None,
+    claims_shown: int | None = None,
 ) -> str:
     """``brief`` as text in format ``fmt`` (one of :class:`Format`).
 
@@ -54,6 +55,8 @@ def render(
     ``extracted_from`` names the page or HTML file ``article`` was extracted from:
     then ``json`` carries the text beside the brief, since the offsets index into
     the extracted text and not into the page. ``price`` adds the cost of the tokens.
+    The views for people show the first ``claims_shown`` claims (default 10) and fold
+    the rest; ``json`` always has them all.
     """
     if fmt not in tuple(Format):
         raise ValueError(f"unknown format {fmt!r}")
@@ -66,13 +69,13 @@ def render(
     if fmt == Format.markdown:
         from summarizer.render.markdown import to_markdown
 
-        return to_markdown(brief, price)
+        return to_markdown(brief, price, claims_shown)
     if fmt == Format.terminal:
         from summarizer.render.terminal import to_terminal
 
-        return to_terminal(brief, price)
+        return to_terminal(brief, price, claims_shown=claims_shown)
     if article is None:
         raise InputError("the html format needs the article text")
     from summarizer.render.html import to_html
 
-    return to_html(brief, article, price=price)
+    return to_html(brief, article, price=price, claims_shown=claims_shown)

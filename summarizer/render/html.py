@@ -15,12 +15,18 @@ from html import escape
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from summarizer.render.parts import claims_by_source, source_heading, usage_line
+from summarizer.render.parts import (
+    claims_by_source,
+    more_claims,
+    source_heading,
+    split_claims,
+    usage_line,
+)
 from summarizer.spans import CharInterval
 
 if TYPE_CHECKING:
     from summarizer.pricing import Price
-    from summarizer.schema import ArticleBrief, Evidence
+    from summarizer.schema import ArticleBrief, Claim, Evidence
 
 PALETTE = (
     "#cfe8ff", "#ffd9b3", "#d4f5c9", "#f3d1f4", "#fff3a8",
@@ -68,6 +74,8 @@ h1 { font-size: 1.2em; } h2 { font-size: 1.05em; margin-top: 1.2em; }
 h3 { font-size: .95em; margin: .8em 0 .2em; }
 .meta { color: #777; font-size: .85em; margin-top: 2em; }
 .summary { font-size: 1.02em; }
+details > summary { cursor: pointer; color: #555; margin: .8em 0 .3em; }
+.warning { color: #a15c00; }
 """
 
 
@@ -128,17 +136,28 @@ def _button(label: str, ids: list[str], colour: str) -> str:
             f'style="--c:{colour}"{disabled}>{escape(label)}</button>')
 
 
-def _brief_panel(brief: ArticleBrief, marks: _Marks, price: Price | None) -> list[str]:
+def _claims(brief: ArticleBrief, claims: list[Claim], marks: _Marks) -> list[str]:
+    colours = _colours(brief)
+    out: list[str] = []
+    for source, group in claims_by_source(brief, claims):
+        colour = colours.get(source.id if source else None, ARTICLE_COLOUR)
+        anon = ' class="anon"' if source is not None and source.anonymous else ""
+        out.append(f'<h3><span class="swatch" style="--c:{colour}"></span>'
+                   f"<span{anon}>{escape(source_heading(source))}</span></h3>")
+        out += [_button(c.statement, marks.add(c.evidence, colour), colour) for c in group]
+    return out
+
+
+def _brief_panel(brief: ArticleBrief, marks: _Marks, price: Price | None,
+                 claims_shown: int | None) -> list[str]:  # fmt: skip
     colours = _colours(brief)
     out = ["<h1>Brief</h1>", f'<p class="summary">{escape(brief.summary.strip())}</p>']
     if brief.claims:
-        out.append("<h2>Claims by source</h2>")
-        for source, claims in claims_by_source(brief):
-            colour = colours.get(source.id if source else None, ARTICLE_COLOUR)
-            anon = ' class="anon"' if source is not None and source.anonymous else ""
-            out.append(f'<h3><span class="swatch" style="--c:{colour}"></span>'
-                       f"<span{anon}>{escape(source_heading(source))}</span></h3>")
-            out += [_button(c.statement, marks.add(c.evidence, colour), colour) for c in claims]
+        shown, folded = split_claims(brief, claims_shown)
+        out += ["<h2>Claims by source</h2>", *_claims(brief, shown, marks)]
+        if folded:
+            out += [f"<details><summary>{more_claims(len(folded))}</summary>",
+                    *_claims(brief, folded, marks), "</details>"]
     if brief.sources:
         out.append("<h2>Sources</h2>")
         for source in brief.sources:
@@ -162,6 +181,7 @@ def _brief_panel(brief: ArticleBrief, marks: _Marks, price: Price | None) -> lis
         out += [f"<li>{escape(q.question)}</li>" for q in brief.open_questions]
         out.append("</ul>")
     out.append(f'<p class="meta">{escape(usage_line(brief, price))}</p>')
+    out += [f'<p class="warning">warning: {escape(w)}</p>' for w in brief.meta.warnings]
     return out
 
 
@@ -171,11 +191,13 @@ def _csp() -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def to_html(brief: ArticleBrief, article: str, price: Price | None = None) -> str:
+def to_html(brief: ArticleBrief, article: str, price: Price | None = None,
+            claims_shown: int | None = None) -> str:  # fmt: skip
     """One self-contained page: ``article`` with every grounded evidence span highlighted,
-    beside the brief; clicking a claim, source or unknown marks its spans."""
+    beside the brief; clicking a claim, source or unknown marks its spans. Claims past the
+    first ``claims_shown`` are folded under a <details>."""
     marks = _Marks(article)
-    panel = _brief_panel(brief, marks, price)  # numbers the marks, so it comes first
+    panel = _brief_panel(brief, marks, price, claims_shown)  # numbers the marks, so it comes first
     title = escape(" ".join(brief.summary.split())[:80] or "Brief")
     return "\n".join([
         "<!doctype html>",

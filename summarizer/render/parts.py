@@ -1,16 +1,39 @@
-"""What every rendering shows the same way: source headings, claims by source, the usage line."""
+"""What every rendering shows the same way: source headings, claims by source (the first
+few shown, the rest folded), the usage line, and text made safe for a terminal."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 
 from summarizer.pricing import Price, cost_usd
 from summarizer.schema import ArticleBrief, Claim, Source
 
+#: Claims a rendering shows before folding the rest ("… and N more").
+CLAIMS_SHOWN = 10
+
+# Terminal escape sequences, 7-bit and 8-bit: CSI (colours, cursor moves, screen clears),
+# OSC (window titles, OSC 8 links), DCS/SOS/PM/APC strings (up to their terminator or the
+# next control character), then any other ESC sequence.
+_SEQUENCES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x00-\x1f\x7f-\x9f]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# What is left that a terminal acts on: C0 but tab and newline, DEL, C1.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without terminal control sequences or control characters (tab and newline
+    stay): article and model text must not retitle, clear or link a reader's terminal."""
+    return _CONTROLS.sub("", _SEQUENCES.sub("", text))
+
 
 def flat(text: str) -> str:
-    """``text`` on one line: a quote with newlines would break a list item."""
-    return " ".join(text.split())
+    """``text`` printable and on one line: a quote with newlines would break a list item."""
+    return " ".join(printable(text).split())
 
 
 def source_heading(source: Source | None) -> str:
@@ -22,13 +45,30 @@ def source_heading(source: Source | None) -> str:
     return source.label
 
 
-def claims_by_source(brief: ArticleBrief) -> list[tuple[Source | None, list[Claim]]]:
-    """Claims grouped by who makes them, in order of each source's first claim."""
+def split_claims(
+    brief: ArticleBrief, shown: int | None = None
+) -> tuple[list[Claim], list[Claim]]:
+    """The brief's first ``shown`` (default :data:`CLAIMS_SHOWN`) claims and the rest, in the
+    brief's order (most important first)."""
+    count = CLAIMS_SHOWN if shown is None else max(shown, 0)
+    return brief.claims[:count], brief.claims[count:]
+
+
+def claims_by_source(
+    brief: ArticleBrief, claims: Sequence[Claim] | None = None
+) -> list[tuple[Source | None, list[Claim]]]:
+    """``claims`` (default: all the brief's) grouped by who makes them, in order of each
+    source's first claim; within a source, in the order given."""
     sources = {s.id: s for s in brief.sources}
     grouped: dict[str | None, list[Claim]] = defaultdict(list)
-    for claim in brief.claims:
+    for claim in brief.claims if claims is None else claims:
         grouped[claim.source_id].append(claim)
-    return [(sources.get(sid) if sid else None, claims) for sid, claims in grouped.items()]
+    return [(sources.get(sid) if sid else None, group) for sid, group in grouped.items()]
+
+
+def more_claims(count: int) -> str:
+    """The label of the folded claims."""
+    return f"{count} more claim{'' if count == 1 else 's'}"
 
 
 def usage_line(brief: ArticleBrief, price: Price | None = None) -> str:

@@ -5,7 +5,8 @@
 What the ``fake_engine`` fixture (tests/conftest.py) does in a test, this does in a
 subprocess: every engine the command asks for is ``SlowFakeEngine``, the fake engine
 taking ``FAKE_SECONDS`` (environment; default 0) per article, so that a kill can land
-in the middle of a batch.
+in the middle of a batch. With ``FAKE_ENGINE=offline`` it is ``SlowOfflineEngine``,
+named offline, so that batch runs it in worker processes as it runs the real one.
 """
 
 from __future__ import annotations
@@ -25,9 +26,14 @@ class SlowFakeEngine(FakeEngine):
         return await super().abrief(text)
 
 
+class SlowOfflineEngine(SlowFakeEngine):
+    name = "offline"
+
+
 if __name__ == "__main__":
     from summarizer.cli import main
 
+    chosen = "SlowOfflineEngine" if os.environ.get("FAKE_ENGINE") == "offline" else "SlowFakeEngine"
     for name in engines.ENGINES:
-        engines.ENGINES[name] = "__main__:SlowFakeEngine"
+        engines.ENGINES[name] = f"__main__:{chosen}"
     main()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from optional_deps import require_polnear
 from scripted_server import ScriptedServer
 from test_fetch import news_page
 
@@ -224,13 +225,10 @@ def test_english_seed_is_not_flagged() -> None:
     assert not looks_html(seed)
 
 
-POLNEAR = Path(__file__).resolve().parents[3] / "shared" / "polnear" / "data"
-
-
 @pytest.mark.polnear
-@pytest.mark.skipif(not POLNEAR.is_dir(), reason="PolNeAR corpus not present")
 def test_no_polnear_article_is_flagged() -> None:
-    texts = [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*/text/*.txt"))]
+    corpus = require_polnear("data")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*/text/*.txt"))]
     assert len(texts) > 500
     flagged = [t[:60] for t in texts if not looks_english(t) or looks_html(t)]
     assert flagged == []

@@ -310,3 +310,97 @@ def test_every_format_renders_and_every_file_format_has_a_suffix() -> None:
     assert [file_suffix(fmt) for fmt in SUFFIXES] == [".json", ".md", ".html"]
     with pytest.raises(InputError, match="the terminal format is for a terminal, not a file"):
         file_suffix(Format.terminal)
+
+
+# --------------------------------------------------------------------------- #
+# the first claims shown, the rest folded
+# --------------------------------------------------------------------------- #
+
+MANY = " ".join(f"Fact number {n} was reported." for n in range(1, 14))
+
+
+def many_claims(count: int = 13) -> ArticleBrief:
+    """``count`` claims in rank order, alternating between two sources."""
+    def quote(n: int) -> dict[str, object]:
+        text = f"Fact number {n} was reported."
+        start = MANY.index(text)
+        return {"text": text, "start": start, "end": start + len(text)}
+
+    return ArticleBrief.model_validate({
+        "summary": "Thirteen facts.",
+        "sources": [{"id": "s1", "label": "Alpha", "anonymous": False},
+                    {"id": "s2", "label": "Beta", "anonymous": False}],
+        "claims": [{"id": f"c{n}", "statement": f"Claim {n:02d}.", "source_id": f"s{2 - n % 2}",
+                    "attribution": "paraphrase", "evidence": [quote(n)]}
+                   for n in range(1, count + 1)],
+        "meta": {"engine": "offline"},
+    })
+
+
+class Folded(HTMLParser):
+    """The text of each claim button, and whether it sits inside a <details>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.in_button = False
+        self.buttons: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.depth += tag == "details"
+        self.in_button = tag == "button"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= tag == "details"
+        self.in_button = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_button and data.startswith("Claim"):
+            self.buttons.append((data, self.depth > 0))
+
+
+def test_html_shows_ten_claims_and_folds_the_rest_in_order() -> None:
+    folded = Folded()
+    folded.feed(to_html(many_claims(), MANY))
+    shown = [label for label, inside in folded.buttons if not inside]
+    hidden = [label for label, inside in folded.buttons if inside]
+    # Grouped by source in the order of each source's first claim, ranks kept within a source.
+    assert shown == ["Claim 01.", "Claim 03.", "Claim 05.", "Claim 07.", "Claim 09.",
+                     "Claim 02.", "Claim 04.", "Claim 06.", "Claim 08.", "Claim 10."]
+    assert hidden == ["Claim 11.", "Claim 13.", "Claim 12."]
+    assert "<summary>3 more claims</summary>" in to_html(many_claims(), MANY)
+
+
+def test_html_folded_claims_still_point_at_their_spans() -> None:
+    page = parse(to_html(many_claims(), MANY))
+    assert page.article == MANY
+    assert sorted(page.by_span.values()) == sorted(f"Fact number {n} was reported."
+                                                   for n in range(1, 14))
+
+
+def test_markdown_folds_claims_past_the_first_ten() -> None:
+    md = to_markdown(many_claims())
+    head, _, folded = md.partition("<details>\n<summary>3 more claims</summary>\n")
+    assert all(f"- Claim {n:02d}." in head for n in range(1, 11))
+    assert not any(f"Claim {n}." in head for n in (11, 12, 13))
+    body = folded.split("</details>")[0]
+    assert [line for line in body.splitlines() if line.startswith("- Claim")] == [
+        "- Claim 11. *(paraphrase)*", "- Claim 13. *(paraphrase)*", "- Claim 12. *(paraphrase)*"]
+
+
+def test_terminal_shows_ten_claims_and_how_many_more() -> None:
+    out = to_terminal(many_claims(), width=120)
+    assert all(f"Claim {n:02d}." in out for n in range(1, 11))
+    assert "Claim 11." not in out and "Claim 13." not in out
+    assert "… and 3 more claims" in out
+
+
+def test_how_many_claims_are_shown_is_an_option_and_json_keeps_all() -> None:
+    md = render(many_claims(), "markdown", claims_shown=2)
+    assert "<summary>11 more claims</summary>" in md
+    assert "… and 1 more claim\x1b" in render(many_claims(), "terminal", claims_shown=12)
+    ten = many_claims(10)
+    for fmt in ("markdown", "html", "terminal"):
+        out = render(ten, fmt, article=MANY)
+        assert "more claim" not in out and "Claim 10." in out
+    assert len(json.loads(render(many_claims(), "json"))["claims"]) == 13

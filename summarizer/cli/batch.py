@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from summarizer.batch.shards import OutFormat
 from summarizer.cli import options as opt
 from summarizer.config import EngineChoice
+from summarizer.errors import ConfigError
 from summarizer.render import Format
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from summarizer.batch.run import BatchReport, ItemResult
+    from summarizer.batch.items import Item
+    from summarizer.batch.run import BatchOptions, BatchReport, ItemResult
+    from summarizer.config import LLMSettings
     from summarizer.pricing import Price
+
+
+class Executor(StrEnum):
+    """Where a batch runs."""
+
+    local = "local"
+    ray = "ray"
+    openai_batch = "openai-batch"
+
+
+class Reask(StrEnum):
+    batch = "batch"
+    sync = "sync"
 
 
 def batch(
     source: Annotated[
         Path,
-        typer.Argument(metavar="INPUT", help="A folder of .txt/.html files, or a JSONL file with "
-                       'one {"id": ..., "text": ...} or {"id": ..., "url": ...} per line.'),
+        typer.Argument(metavar="INPUT", help="A folder of .txt/.html files; a JSONL file with "
+                       'one {"id": ..., "text": ...} or {"id": ..., "url": ...} per line; a '
+                       "Parquet file (id, text or url columns); or a quoted glob or folder "
+                       "of .jsonl/.parquet shards."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for one JSON file per article.")],
     engine: opt.EngineOption = EngineChoice.auto,
@@ -47,6 +69,28 @@ def batch(
     model: opt.ModelOption = None, base_url: opt.BaseUrlOption = None, mode: opt.ModeOption = None,
     max_tokens: opt.MaxTokensOption = None, timeout: opt.TimeoutOption = None,
     budget: opt.BudgetOption = None, chunk_tokens: opt.ChunkTokensOption = None,
+    allow_private_urls: opt.AllowPrivateUrlsOption = False,
+    executor: Annotated[
+        Executor, typer.Option(help="Where the work runs: this machine; a Ray cluster "
+                               "(--ray-address); or the OpenAI Batch API (--engine llm).")
+    ] = Executor.local,
+    reask: Annotated[
+        Reask, typer.Option(help="openai-batch: re-asks in a follow-up batch, or sent at once.")
+    ] = Reask.batch,
+    poll_seconds: Annotated[
+        float, typer.Option(min=0.0, help="openai-batch: seconds between polls of a batch.")
+    ] = 30.0,
+    out_format: Annotated[
+        OutFormat, typer.Option(help="files: one JSON file per article; jsonl/parquet: "
+                                "shards of --shard-size briefs (corpora).")
+    ] = OutFormat.files,
+    shard_size: Annotated[
+        int, typer.Option(min=1, help="Articles per output shard (jsonl/parquet).")
+    ] = 10_000,
+    ray_address: Annotated[
+        str | None, typer.Option(help="ray: the cluster to use (env RAY_ADDRESS); "
+                                 "default a local Ray on this machine's CPUs.")
+    ] = None,
 ) -> None:
     """Brief many articles into OUT, one JSON file each; rerun the same command to resume.
 
@@ -59,44 +103,99 @@ def batch(
       summarizer batch articles/ --out briefs/
 
       summarizer batch urls.jsonl --out briefs/ --engine llm --concurrency 16 --format html
+
+      summarizer batch 'corpus/*.parquet' --out briefs/ --executor ray --out-format parquet
+
+      summarizer batch articles.jsonl --out briefs/ --engine llm --executor openai-batch
     """
     from rich.console import Console
 
     from summarizer.batch.cache import BriefCache
-    from summarizer.batch.items import check_out_dir, read_inputs
-    from summarizer.batch.run import BatchOptions, run_batch
-    from summarizer.batch.runners import runner_for
+    from summarizer.batch.items import check_out_dir
+    from summarizer.batch.run import BatchOptions
+    from summarizer.batch.shards import plan_shards, read_corpus, run_sharded
     from summarizer.pricing import price_from_env
 
     console = Console(stderr=True)
     try:
         with opt.one_line_errors():
-            items = read_inputs(source)
+            items = read_corpus(source)
+            for item in items:
+                item.allow_private_url = allow_private_urls
             check_out_dir(source, out)
             price = price_from_env()
             cache = None if no_cache else BriefCache(cache_dir)
             settings = opt.llm_settings(model, base_url, mode, max_tokens, timeout, budget,
                                         chunk_tokens)  # fmt: skip
             opt.show_engine_log()
-            runner, limit = runner_for(engine, settings, concurrency=concurrency,
-                                       processes=processes)  # fmt: skip
-            opt.say_engine(engine, runner.engine.name)
             progress = _Progress(console, len(items))
-            if hasattr(runner.engine, "on_tokens"):  # the LLM engine: tokens as they arrive
-                runner.engine.on_tokens = progress.arriving
-            options = BatchOptions(out_dir=out, concurrency=limit, cache=cache, formats=(fmt,),
-                                   price=price, on_result=progress)  # fmt: skip
+            options = BatchOptions(out_dir=out, concurrency=concurrency, cache=cache,
+                                   formats=(fmt,), price=price, on_result=progress)  # fmt: skip
+            if out_format != OutFormat.files and fmt != Format.json:
+                raise ConfigError("--format markdown/html needs --out-format files")
+            shards = plan_shards(items, out, out_format, shard_size)  # before any work
+            brief_into = _executor(executor, engine, settings, options, progress,
+                                   reask=reask, poll_seconds=poll_seconds, processes=processes,
+                                   ray_address=ray_address)  # fmt: skip
             with progress:
-                report = run_batch(items, runner, options)
-    except KeyboardInterrupt:
+                if out_format == OutFormat.files:
+                    report = brief_into(items, out)
+                else:
+                    report = run_sharded(shards, brief_into, on_result=progress)
+    except KeyboardInterrupt as stop:  # batch.run.Interrupted on SIGINT/SIGTERM: report written
         typer.echo("summarizer: interrupted; finished articles are saved in "
                    f"{out}: rerun the same command to resume", err=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(getattr(stop, "exit_code", 130)) from None
     print_summary(console, report, price)
     if report.report_error:
         opt.note(f"error: {report.report_error}")
     if report.failures or report.report_error:
         raise typer.Exit(1)
+
+
+def _executor(
+    executor: Executor,
+    engine: EngineChoice,
+    settings: LLMSettings,
+    options: BatchOptions,
+    progress: _Progress,
+    *,
+    reask: Reask,
+    poll_seconds: float,
+    processes: int | None,
+    ray_address: str | None,
+) -> Callable[[list[Item], Path], BatchReport]:
+    """What briefs items into a folder (OUT, or a shard's staging folder) where the
+    work runs; the engine is made once, here."""
+    from summarizer.batch.run import run_batch
+    from summarizer.batch.runners import runner_for
+    from summarizer.batch.shards import KeepOpen
+
+    if executor == Executor.openai_batch:
+        from summarizer.batch.openai_batch import batch_settings, run_openai_batch
+        from summarizer.engines.llm.engine import LLMEngine
+
+        if engine != EngineChoice.llm:
+            raise ConfigError("--executor openai-batch needs --engine llm")
+        llm = LLMEngine(batch_settings(settings))
+        return lambda items, folder: run_openai_batch(
+            items, llm, replace(options, out_dir=folder), reask=reask.value,
+            poll_seconds=poll_seconds, on_status=progress.say,
+        )[0]  # fmt: skip
+    if executor == Executor.ray:
+        from summarizer.batch.ray_executor import run_ray_batch
+
+        return lambda items, folder: run_ray_batch(
+            items, engine, settings, replace(options, out_dir=folder), processes=processes,
+            address=ray_address,
+        )  # fmt: skip
+    runner, options.concurrency = runner_for(engine, settings, processes=processes,
+                                             concurrency=options.concurrency)  # fmt: skip
+    opt.say_engine(engine, runner.engine.name)
+    if hasattr(runner.engine, "on_tokens"):  # the LLM engine: tokens as they arrive
+        runner.engine.on_tokens = progress.arriving
+    shared = KeepOpen(runner)  # one engine (and its worker processes) for every shard
+    return lambda items, folder: run_batch(items, shared, replace(options, out_dir=folder))
 
 
 class _Progress:
@@ -140,6 +239,10 @@ class _Progress:
         rate = task.completed / task.elapsed if task.elapsed else 0.0
         self.progress.update(self.task, failed=self.failed, tokens=self.tokens, rate=rate)
 
+    def say(self, line: str) -> None:
+        """One line above the bar (a batch's state, when it is polled)."""
+        self.progress.console.print(f"summarizer: {line}", highlight=False)
+
     def arriving(self, tokens: int) -> None:
         """``tokens`` more answer tokens arrived (the LLM engine's ``on_tokens``)."""
         self.streamed += tokens
@@ -151,6 +254,7 @@ def print_summary(console: Console, report: BatchReport, price: Price | None) ->
     from rich.table import Table
 
     from summarizer.batch.run import STATUSES
+    from summarizer.render.terminal import text as plain  # ids and reasons: text, no markup
 
     table = Table(title="Batch summary")
     for column in (*STATUSES, "tokens", "seconds", "articles/s"):
@@ -169,5 +273,5 @@ def print_summary(console: Console, report: BatchReport, price: Price | None) ->
             listed.add_column("id")
             listed.add_column("reason")
             for result in results:
-                listed.add_row(result.id, result.reason or "")
+                listed.add_row(plain(result.id), plain(result.reason or ""))
             console.print(listed)

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from llm_cases import ARTICLE
+from optional_deps import unavailable
 
 from summarizer.batch.run import REPORT_NAME
 from summarizer.schema import ArticleBrief
@@ -132,13 +133,15 @@ def test_kill_9_midway_loses_nothing_finished_and_a_rerun_completes_the_rest(
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 200 KB tmpfs; skipped, with the reason, where mounting is not permitted."""
+    """A 200 KB tmpfs; skipped, with the reason, where mounting is not permitted, or a
+    failure under SUMMARIZER_REQUIRE_TMPFS=1 (CI, which runs as root). Atomic writes
+    are also shown without a mount, in tests/inputs/test_atomic_write.py."""
     folder = tmp_path / "small"
     folder.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)],
                              capture_output=True, text=True)  # fmt: skip
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+        unavailable("TMPFS", f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
         yield folder
     finally:

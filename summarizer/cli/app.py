@@ -14,7 +14,7 @@ import typer
 
 from summarizer import __version__
 from summarizer.cli import batch as batch_cmd
-from summarizer.cli import bench, schema, summarize
+from summarizer.cli import bench, data, label, schema, summarize
 from summarizer.cli import eval as eval_cmd
 
 app = typer.Typer(
@@ -56,7 +56,9 @@ app.command("summarize")(summarize.summarize)
 app.command("schema")(schema.schema)
 app.command("eval")(eval_cmd.eval_command)
 app.command("batch")(batch_cmd.batch)
+app.command("label")(label.label)
 app.add_typer(bench.app, name="bench")
+app.add_typer(data.app, name="data")
 
 
 def main() -> None:

@@ -11,7 +11,8 @@ checks the labels against the article.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -20,11 +21,13 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from summarizer.errors import InputError
+from summarizer.evaluation import corpus
 from summarizer.evaluation.matching import locate
 from summarizer.inputs.files import read_text
 from summarizer.schema import AttributionKind, PartyKind
 
 THE_ARTICLE = "the article"  # a claim's source when the article itself makes it
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a case id, and its file's name
 ENV_POLNEAR = "SUMMARIZER_POLNEAR"
 
 # --------------------------------------------------------------------------- #
@@ -99,7 +102,7 @@ class Expectation(_Strict):
 class Case(_Strict):
     """One eval case: an id (the file name), an article reference and the labels."""
 
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    id: Annotated[str, Field(pattern=ID_PATTERN.pattern)]
     article: NonEmpty = Field(
         description="A path (absolute, beside the case files, or in the project), "
         "or polnear:dev/<stem>, polnear:train/<stem>"
@@ -149,11 +152,22 @@ def load_case(path: Path) -> Case:
         raise InputError(f"{path}: {_validation_message(error)}") from None
 
 
+def name_problem(path: Path, case: Case) -> str:
+    """'' when the file is named after the case id (``<id>.yaml``), else the problem."""
+    if path.stem == case.id:
+        return ""
+    return f"the id {case.id!r} differs from the file name; rename the file {case.id}.yaml"
+
+
 def load_cases(cases_dir: Path, ids: Iterable[str] = ()) -> list[Case]:
     """Every ``*.yaml`` case in ``cases_dir`` sorted by id, or only those with ``ids``."""
     if not cases_dir.is_dir():
         raise InputError(f"{cases_dir}: no such folder of eval cases")
-    cases = [load_case(path) for path in sorted(cases_dir.glob("*.yaml"))]
+    paths = sorted(cases_dir.glob("*.yaml"))
+    cases = [load_case(path) for path in paths]
+    for path, case in zip(paths, cases, strict=True):
+        if name_problem(path, case):
+            raise InputError(f"{path}: {name_problem(path, case)}")
     seen: set[str] = set()
     for case in cases:
         if case.id in seen:
@@ -195,11 +209,20 @@ class Articles:
     @classmethod
     def default(cls, cases_dir: Path, polnear: Path | None = None) -> Articles:
         """The project holding ``cases_dir``; PolNeAR at ``polnear``, else
-        ``$SUMMARIZER_POLNEAR``, else ``../shared/polnear`` beside the project."""
+        ``$SUMMARIZER_POLNEAR``, else ``../shared/polnear`` beside the project when it is
+        there, else the user cache (``corpus.cache_root()``, filled by :func:`articles_for`)."""
         root = find_project_root(cases_dir)
         from_env = os.environ.get(ENV_POLNEAR)
-        corpus = polnear or (Path(from_env) if from_env else root.parent / "shared" / "polnear")
-        return cls(root, corpus, cases_dir)
+        shared = root.parent / "shared" / "polnear"
+        chosen = polnear or (Path(from_env) if from_env else None)
+        if chosen is None:
+            chosen = shared if shared.is_dir() else corpus.cache_root()
+        return cls(root, chosen, cases_dir)
+
+    @property
+    def uses_cache(self) -> bool:
+        """True when PolNeAR is read from the user cache (downloaded on first use)."""
+        return self.polnear_root == corpus.cache_root()
 
     def path(self, ref: str) -> Path:
         """The file a reference names. Raises InputError for a malformed reference."""
@@ -221,9 +244,42 @@ class Articles:
         return self.project_root / path
 
     def read(self, ref: str) -> str | None:
-        """The article text, or None when the file is not there."""
+        """The article text, or None when the file is not there or is not readable text
+        (binary, not UTF-8, empty, no permission): :meth:`why_unread` says which."""
         path = self.path(ref)
-        return read_text(str(path)) if path.is_file() else None
+        if not path.is_file():
+            return None
+        try:
+            return read_text(str(path))
+        except InputError:
+            return None
+
+    def why_unread(self, ref: str) -> str:
+        """Why :meth:`read` gave None for ``ref`` ('' when it did not)."""
+        path = self.path(ref)
+        if not path.is_file():
+            return f"article not found: {path}"
+        try:
+            read_text(str(path))
+        except InputError as error:
+            return f"article not readable: {error}"
+        return ""
+
+
+def articles_for(
+    cases: list[Case], cases_dir: Path, polnear: Path | None = None,
+    note: Callable[[str], None] = lambda _: None,
+) -> Articles:
+    """:meth:`Articles.default`, with the PolNeAR texts downloaded into the user cache
+    first when some case needs them and neither ``polnear``, ``$SUMMARIZER_POLNEAR``
+    nor ../shared/polnear gives them. CorpusError (exit 3) when that download fails."""
+    articles = Articles.default(cases_dir, polnear)
+    needed = any(case.article.startswith("polnear:") for case in cases)
+    if needed and articles.uses_cache and not corpus.is_complete(articles.polnear_root):
+        url = corpus.download_url()
+        note(f"downloading the PolNeAR texts once, from {url} into {articles.polnear_root}")
+        corpus.fetch_corpus(articles.polnear_root, url)
+    return articles
 
 
 # --------------------------------------------------------------------------- #
@@ -256,3 +312,10 @@ def case_problems(case: Case, article: str) -> list[str]:
             problems.append(f"{case.id}: claims[{i}].source {claim.source!r} is not a labelled "
                             'source label nor "the article"')
     return problems
+
+
+def label_error(case: Case, article: str) -> str | None:
+    """None when the case's labels fit its article, else one message for the whole case
+    (a run reports such a case as an error rather than scoring labels that cannot match)."""
+    problems = [p.removeprefix(f"{case.id}: ") for p in case_problems(case, article)]
+    return f"the case's labels do not fit its article: {'; '.join(problems)}" if problems else None

@@ -1,10 +1,13 @@
-"""Eval reports: building report.json, comparing it with a baseline, report.md and the
-terminal tables. Thresholds (minimum scores) are in summarizer.evaluation.thresholds."""
+"""Eval reports: building report.json (averages, over repeats with their spread;
+operations), report.md and the terminal tables of one run. Comparing with a baseline is
+in summarizer.evaluation.baseline (re-exported here), minimum scores in
+summarizer.evaluation.thresholds, several columns side by side in
+summarizer.evaluation.side_by_side."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,19 +16,27 @@ from rich.console import Console
 from rich.table import Table
 
 from summarizer.engines import EngineIdentity
-from summarizer.errors import InputError
+from summarizer.evaluation.baseline import Delta
+from summarizer.evaluation.baseline import comparability as comparability  # re-exported
+from summarizer.evaluation.baseline import compare as compare  # re-exported
+from summarizer.evaluation.baseline import load_json_report as load_json_report  # re-exported
 from summarizer.evaluation.matching import (
     LEXICAL_QUESTIONS,
     QUESTION_THRESHOLD,
     STATEMENT_THRESHOLD,
     QuestionRule,
 )
-from summarizer.evaluation.runner import CaseResult
+from summarizer.evaluation.runner import CaseResult, by_repeat
 from summarizer.evaluation.scoring import METRICS, Ratio, rounded
 from summarizer.evaluation.thresholds import minimum_of
 from summarizer.inputs.files import write_atomic
+from summarizer.pricing import Price, cost_usd
+from summarizer.schema import ArticleBrief
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: repeats, spreads, latency percentiles, cost, failures, salvaged
+
+# What engines.llm.salvage writes when it kept the valid parts of a failed answer.
+SALVAGE_MARKS = ("kept what could be read", "kept the valid parts")
 
 RULES = {
     "parties": "One-to-one matching; a predicted party matches a labelled one when any of its "
@@ -90,7 +101,7 @@ def fmt(value: float | None) -> str:
 
 
 def aggregate(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
-    """Micro and macro averages of every metric over the scored cases."""
+    """Micro and macro averages of every metric over the scored cases (of one repeat)."""
     scored = [r.score for r in results if r.score is not None]
     metrics: dict[str, dict[str, Any]] = {}
     for name in METRICS:
@@ -107,13 +118,71 @@ def aggregate(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
     return metrics
 
 
-def _case_entry(result: CaseResult) -> dict[str, Any]:
+def _mean(values: list[float | None]) -> float | None:
+    defined = [v for v in values if v is not None]
+    return rounded(sum(defined) / len(defined)) if defined else None
+
+
+def _range(values: list[float | None]) -> dict[str, float | None]:
+    """The smallest and largest of the defined values and the spread between them."""
+    defined = [v for v in values if v is not None]
+    if not defined:
+        return {"min": None, "max": None, "spread": None}
+    low, high = min(defined), max(defined)
+    return {"min": low, "max": high, "spread": rounded(high - low)}
+
+
+def aggregate_repeats(results: list[CaseResult]) -> dict[str, dict[str, Any]]:
+    """Every metric's micro and macro average, over repeats when there are several: the mean
+    of each repeat's average, and the spread (max - min) of the repeats' micro averages.
+    With one repeat the spread is None (not measured)."""
+    rounds = [aggregate(run) for run in by_repeat(results)] or [aggregate([])]
+    if len(rounds) == 1:
+        return {name: {**m, "spread": None} for name, m in rounds[0].items()}
+    metrics = {}
+    for name in METRICS:
+        micros = [r[name]["micro"] for r in rounds]
+        metrics[name] = {
+            "micro": _mean(micros),
+            "macro": _mean([r[name]["macro"] for r in rounds]),
+            "cases": rounds[0][name]["cases"],
+            "num": sum(r[name]["num"] for r in rounds),
+            "den": sum(r[name]["den"] for r in rounds),
+            **_range(micros),
+            "runs": micros,
+        }
+    return metrics
+
+
+def is_salvaged(brief: ArticleBrief) -> bool:
+    """The LLM engine kept the valid parts of an answer that never validated or was cut off
+    (engines.llm.salvage says so in a warning)."""
+    return any(mark in w for w in brief.meta.warnings for mark in SALVAGE_MARKS)
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of them at or
+    below it; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _case_status(runs: list[CaseResult]) -> CaseResult:
+    """The result that stands for a case's repeats: its first error, else its first run."""
+    return next((r for r in runs if r.status == "error"), runs[0])
+
+
+def _case_entry(runs: list[CaseResult]) -> dict[str, Any]:
+    result = runs[0]
+    shown = _case_status(runs)
     entry: dict[str, Any] = {
         "id": result.id,
         "article": result.case.article,
-        "status": result.status,
-        "message": result.message,
-        "seconds": round(result.seconds, 3),
+        "status": shown.status,
+        "message": shown.message,
+        "seconds": round(sum(r.seconds for r in runs) / len(runs), 3),
         "warnings": [],
         "tokens": None,
         "attempts": None,
@@ -122,6 +191,11 @@ def _case_entry(result: CaseResult) -> dict[str, Any]:
         entry["scores"] = {k: rounded(v.value) for k, v in result.score.scores.items()}
         entry["counts"] = {k: [v.num, v.den] for k, v in result.score.scores.items()}
         entry["missed"] = result.score.misses
+    if len(runs) > 1 and result.score is not None:
+        per_run = [{k: v.value for k, v in r.score.scores.items()} for r in runs if r.score]
+        entry["scores"] = {k: _mean([s[k] for s in per_run]) for k in METRICS}
+        entry["spread"] = {k: _range([s[k] for s in per_run])["spread"] for k in METRICS}
+        entry["repeats"] = [r.status for r in runs]
     if result.brief is not None:
         meta = result.brief.meta
         entry.update(
@@ -130,29 +204,46 @@ def _case_entry(result: CaseResult) -> dict[str, Any]:
     return entry
 
 
-def _operations(results: list[CaseResult]) -> dict[str, Any]:
+def _operations(results: list[CaseResult], price: Price | None) -> dict[str, Any]:
     run = [r for r in results if r.status != "missing"]
     briefs = [r.brief for r in run if r.brief is not None]
+    seconds = [r.seconds for r in run]
+    tokens = sum(b.meta.usage.total_tokens for b in briefs)
+    costs = [cost_usd(b.meta.usage, price) for b in briefs]
+    p50, p95 = percentile(seconds, 0.5), percentile(seconds, 0.95)
     return {
-        "seconds_total": round(sum(r.seconds for r in run), 3),
-        "seconds_mean": round(sum(r.seconds for r in run) / len(run), 3) if run else None,
-        "tokens_total": sum(b.meta.usage.total_tokens for b in briefs),
+        "briefs": len(run),
+        "seconds_total": round(sum(seconds), 3),
+        "seconds_mean": round(sum(seconds) / len(run), 3) if run else None,
+        "seconds_p50": None if p50 is None else round(p50, 3),
+        "seconds_p95": None if p95 is None else round(p95, 3),
+        "tokens_total": tokens,
+        "tokens_mean": round(tokens / len(briefs)) if briefs else None,
+        "cost_usd": None if price is None else round(sum(c or 0.0 for c in costs), 6),
         "attempts_total": sum(b.meta.attempts for b in briefs),
         "warnings_total": sum(len(b.meta.warnings) for b in briefs),
+        "failures": sum(r.status == "error" for r in run),
+        "salvaged": sum(is_salvaged(b) for b in briefs),
     }
 
 
 def build_report(
     results: list[CaseResult], *, engine: EngineIdentity, cases_dir: str,
-    questions: QuestionRule = LEXICAL_QUESTIONS,
+    questions: QuestionRule = LEXICAL_QUESTIONS, price: Price | None = None,
 ) -> dict[str, Any]:
     """The report of a run (what report.json holds): who made the briefs, the averages,
     operations, the matching rules, and every case's scores and misses.
 
     ``model`` is the one the briefs name (the offline engine names its spaCy model),
-    else the engine's; ``prompt_version`` is the engine's.
+    else the engine's; ``prompt_version`` is the engine's. With several repeats, the
+    averages are means over repeats with their spread, and each case's scores are the
+    means of its repeats (its misses and brief are those of repeat 1). ``price`` gives
+    the cost of the tokens.
     """
-    statuses = [r.status for r in results]
+    rounds = by_repeat(results) or [[]]
+    per_case = [list(runs) for runs in zip(*rounds, strict=True)]
+    entries = [_case_entry(runs) for runs in per_case]
+    statuses = [e["status"] for e in entries]
     briefs_model = next((r.brief.meta.model for r in results if r.brief and r.brief.meta.model),
                         None)
     return {
@@ -164,76 +255,18 @@ def build_report(
         "cases_dir": cases_dir,
         "similarity": questions.name,
         "question_threshold": questions.threshold,
+        "repeats": len(rounds),
         "summary": {
-            "cases": len(results),
+            "cases": len(entries),
             "ok": statuses.count("ok"),
             "error": statuses.count("error"),
             "missing": statuses.count("missing"),
         },
-        "metrics": aggregate(results),
-        "operations": _operations(results),
+        "metrics": aggregate_repeats(results),
+        "operations": _operations(results, price),
         "rules": _rules(questions),
-        "cases": [_case_entry(r) for r in results],
+        "cases": entries,
     }
-
-
-# --------------------------------------------------------------------------- #
-# Baselines
-# --------------------------------------------------------------------------- #
-
-
-@dataclass(frozen=True)
-class Delta:
-    """One metric's micro value in the baseline and now; ``regressed`` when it fell too far."""
-
-    metric: str
-    old: float | None
-    new: float | None
-    regressed: bool
-
-    @property
-    def change(self) -> float | None:
-        """New minus old; None when either is undefined."""
-        return None if self.old is None or self.new is None else self.new - self.old
-
-
-def load_json_report(path: Path) -> dict[str, Any]:
-    """An earlier report.json, for a baseline; InputError when it is not one."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such baseline report") from None
-    except (OSError, ValueError) as error:
-        raise InputError(f"{path}: not a readable JSON report ({error})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
-        raise InputError(f"{path}: not an eval report (no 'metrics'); give a report.json")
-    return data
-
-
-def compare(report: dict[str, Any], baseline: dict[str, Any], tolerance: float) -> list[Delta]:
-    """Micro value of each metric now and in the baseline. A metric regresses when it fell
-    by more than ``tolerance``, or was measured before and is not now."""
-    deltas = []
-    for name in METRICS:
-        old = (baseline["metrics"].get(name) or {}).get("micro")
-        new = report["metrics"][name]["micro"]
-        fell = old is not None and (new is None or new < old - tolerance)
-        deltas.append(Delta(name, old, new, fell))
-    return deltas
-
-
-def comparability(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
-    """Why the two reports may not be comparable: other engine or model, other cases."""
-    notes = []
-    for key in ("engine", "model", "similarity"):
-        if baseline.get(key, "lexical" if key == "similarity" else None) != report.get(key):
-            notes.append(f"baseline {key} is {baseline.get(key)!r}, this run's is {report[key]!r}")
-    scored = {c["id"] for c in report["cases"] if c["status"] != "missing"}
-    before = {c["id"] for c in baseline.get("cases", []) if c.get("status") != "missing"}
-    if scored != before:
-        notes.append(f"baseline scored {len(before)} cases, this run {len(scored)}; "
-                     f"{len(scored ^ before)} differ, so averages are over different cases")
-    return notes
 
 
 # --------------------------------------------------------------------------- #
@@ -241,9 +274,33 @@ def comparability(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]
 # --------------------------------------------------------------------------- #
 
 
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+def md_cell(text: str) -> str:
+    """Text for one markdown table cell: on one line, its pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A markdown table (GitHub's), every cell made safe with :func:`md_cell`."""
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(md_cell(c) for c in cells) + " |"
+
+    return [line(header), "|" + "---|" * len(header), *(line(row) for row in rows)]
+
+
+def with_spread(metric: dict[str, Any]) -> str:
+    """A micro average, followed by the repeats' ``(min–max)`` when repeated."""
+    if metric.get("spread") is None:
+        return fmt(metric["micro"])
+    return f"{fmt(metric['micro'])} ({fmt(metric['min'])}–{fmt(metric['max'])})"
+
+
+def operations_line(ops: dict[str, Any]) -> str:
+    """Time, tokens, cost, failures and salvaged answers of a run, on one line."""
+    cost = "—" if ops.get("cost_usd") is None else f"${ops['cost_usd']:.4f}"
+    return (f"Seconds: {ops['seconds_total']} total, p50 {fmt(ops.get('seconds_p50'))}, "
+            f"p95 {fmt(ops.get('seconds_p95'))} · tokens: {ops['tokens_total']} · cost: {cost} · "
+            f"attempts: {ops['attempts_total']} · warnings: {ops['warnings_total']} · "
+            f"failures: {ops.get('failures', 0)} · salvaged: {ops.get('salvaged', 0)}")
 
 
 def _case_cells(entry: dict[str, Any]) -> list[str]:
@@ -266,17 +323,17 @@ def to_markdown(report: dict[str, Any]) -> str:
         "## Scores",
         "",
     ]
+    repeats = int(report.get("repeats") or 1)
     rows = [
-        [name, fmt(m["micro"]), fmt(m["macro"]), str(m["cases"])]
+        [name, with_spread(m), fmt(m["macro"]), str(m["cases"])]
         for name, m in report["metrics"].items()
     ]
-    out += _md_table(["metric", "micro", "macro", "cases"], rows)
-    ops = report["operations"]
-    out += ["", f"Seconds: {ops['seconds_total']} total · tokens: {ops['tokens_total']} · "
-            f"attempts: {ops['attempts_total']} · warnings: {ops['warnings_total']}", ""]
+    micro = "micro" if repeats == 1 else f"micro: mean of {repeats} repeats (min–max)"
+    out += md_table(["metric", micro, "macro", "cases"], rows)
+    out += ["", operations_line(report["operations"]), ""]
     out += ["## Cases", ""]
     header = ["case", "status", *(h for _, h in CASE_COLUMNS), "seconds"]
-    out += _md_table(header, [_case_cells(c) for c in report["cases"]])
+    out += md_table(header, [_case_cells(c) for c in report["cases"]])
     out += _md_judgement(report)
     out += _md_problems(report)
     out += ["", "## Matching rules", ""]
@@ -292,7 +349,7 @@ def _md_judgement(report: dict[str, Any]) -> list[str]:
         out += [f"- FAIL {line}" for line in check_["failures"]] or ["- all minimums met"]
     if "baseline" in report:
         base = report["baseline"]
-        out += ["", f"## Against the baseline (tolerance {base['tolerance']})", ""]
+        out += ["", "## Against the baseline", "", f"Rule: {base['rule_text']}", ""]
         out += [f"- FAIL {line}" for line in base["regressions"]] or ["- no regression"]
     return out
 
@@ -329,7 +386,10 @@ def print_tables(
         cases.add_row(*_case_cells(entry))
     console.print(cases)
 
-    totals = Table(title="scores (micro / macro over cases)")
+    repeated = int(report.get("repeats") or 1) > 1
+    title = "scores (micro / macro over cases" + (
+        f"; means of {report['repeats']} repeats, min–max)" if repeated else ")")
+    totals = Table(title=title)
     columns = ["metric", "micro", "macro", "cases"]
     columns += ["minimum"] if minimums else []
     columns += ["baseline", "change"] if deltas else []
@@ -337,7 +397,7 @@ def print_tables(
         totals.add_column(heading, justify="left" if heading == "metric" else "right")
     by_name = {d.metric: d for d in deltas or []}
     for name, m in report["metrics"].items():
-        row = [name, fmt(m["micro"]), fmt(m["macro"]), str(m["cases"])]
+        row = [name, with_spread(m), fmt(m["macro"]), str(m["cases"])]
         if minimums:
             row.append(fmt(minimum_of(minimums, name)))
         if deltas:
@@ -346,6 +406,7 @@ def print_tables(
             row += [fmt(delta.old), f"[red]{change}[/red]" if delta.regressed else change]
         totals.add_row(*row)
     console.print(totals)
+    console.print(operations_line(report["operations"]), markup=False, highlight=False)
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:

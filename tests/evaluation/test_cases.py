@@ -9,6 +9,7 @@ from eval_helpers import CASES, ROOT, SENATE_ARTICLE, fake_polnear
 
 from summarizer.errors import InputError
 from summarizer.evaluation import cases as ev
+from summarizer.evaluation.corpus import COMMIT
 
 
 @pytest.fixture
@@ -64,9 +65,40 @@ def test_an_article_may_be_absolute_or_beside_the_case_files(tmp_path: Path) -> 
 
 
 def test_default_polnear_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "evals" / "cases").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    cases_dir = project / "evals" / "cases"
     monkeypatch.delenv(ev.ENV_POLNEAR, raising=False)
-    assert ev.Articles.default(CASES).polnear_root == ROOT.parent / "shared" / "polnear"
-    assert ev.Articles.default(CASES).project_root == ROOT
-    monkeypatch.setenv(ev.ENV_POLNEAR, str(tmp_path))
-    assert ev.Articles.default(CASES).polnear_root == tmp_path
-    assert ev.Articles.default(CASES, ROOT).polnear_root == ROOT
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # A fresh clone (no ../shared beside it): the user cache, filled on first use.
+    default = ev.Articles.default(cases_dir)
+    assert default.project_root == project
+    assert default.polnear_root == tmp_path / "cache" / "summarizer" / "polnear" / COMMIT
+    assert default.uses_cache
+    # ../shared/polnear beside the project wins over the cache when it is there.
+    (tmp_path / "shared" / "polnear").mkdir(parents=True)
+    assert ev.Articles.default(cases_dir).polnear_root == tmp_path / "shared" / "polnear"
+    assert not ev.Articles.default(cases_dir).uses_cache
+    monkeypatch.setenv(ev.ENV_POLNEAR, str(tmp_path / "env"))
+    assert ev.Articles.default(cases_dir).polnear_root == tmp_path / "env"
+    assert ev.Articles.default(cases_dir, ROOT).polnear_root == ROOT
+
+
+def test_unreadable_articles_say_why(tmp_path: Path) -> None:
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x00\x00")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    articles = ev.Articles(ROOT, tmp_path / "no-polnear", tmp_path)
+    assert articles.read("binary.txt") is None
+    assert "looks like a binary file" in articles.why_unread("binary.txt")
+    assert articles.read("latin1.txt") is None
+    assert "not valid UTF-8" in articles.why_unread("latin1.txt")
+    assert articles.why_unread("absent.txt").startswith("article not found: ")
+
+
+def test_a_case_file_named_other_than_its_id_is_refused(tmp_path: Path) -> None:
+    text = (CASES / "mini-council-vote.yaml").read_text(encoding="utf-8")
+    (tmp_path / "council.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"council\.yaml: the id 'mini-council-vote' differs "
+                                         "from the file name"):
+        ev.load_cases(tmp_path)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from eval_helpers import DATA, ROOT, perfect_brief
+from optional_deps import unavailable
 
 from summarizer.errors import InputError
 from summarizer.evaluation import cases as ev
@@ -28,7 +29,8 @@ def article_for(case: ev.Case) -> str:
     text = articles.read(case.article)
     if text is None:
         if case.article.startswith("polnear:") and not articles.polnear_root.is_dir():
-            pytest.skip(f"PolNeAR corpus not at {articles.polnear_root} (set SUMMARIZER_POLNEAR)")
+            unavailable("POLNEAR", f"PolNeAR corpus not at {articles.polnear_root} "
+                        "(set SUMMARIZER_POLNEAR)")
         pytest.fail(f"{case.id}: article not found: {articles.path(case.article)}")
     return text
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from optional_deps import polnear_root, require_polnear
 
 from summarizer.errors import InputError
 from summarizer.evaluation.polnear import (
@@ -22,9 +22,6 @@ from summarizer.evaluation.polnear import (
 )
 from summarizer.schema import ArticleBrief, Claim, Evidence, Meta, Source
 from summarizer.spans import CharInterval
-
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = Path(os.environ.get("SUMMARIZER_POLNEAR", ROOT.parent / "shared" / "polnear"))
 
 # "Alice" is [0, 5), "the sky is green" [11, 27), "He" [29, 31), "grass is blue" [43, 56).
 TEXT = "Alice said the sky is green. He added that grass is blue, too."
@@ -132,15 +129,9 @@ def test_read_split_takes_one_annotation_file_per_article(tmp_path: Path) -> Non
     assert [a.content for a in article.attributions] == [pieces((9, 12))]
 
 
-needs_corpus = pytest.mark.skipif(
-    not (CORPUS / "data" / "dev").is_dir(), reason="PolNeAR corpus not present"
-)
-
-
 @pytest.mark.polnear
-@needs_corpus
 def test_corpus_offsets_index_the_text_as_read() -> None:
-    directory = split_dir(CORPUS, "dev")
+    directory = split_dir(require_polnear(), "dev")
     checked = 0
     for ann in sorted((directory / "attributions").glob("*.ann"))[:10]:
         text = (directory / "text" / f"{ann.stem[:-5]}.txt").read_text(encoding="utf-8")
@@ -155,11 +146,11 @@ def test_corpus_offsets_index_the_text_as_read() -> None:
 
 
 @pytest.mark.polnear
-@needs_corpus
 def test_offline_engine_scores_on_a_dev_slice() -> None:
     from summarizer.evaluation.polnear import bench
 
-    result = bench(CORPUS, "dev", limit=8)
+    require_polnear("data", "dev")
+    result = bench(polnear_root(), "dev", limit=8)
     assert result["articles"] == 8
     assert result["f1"] >= 0.45
     assert result["source_accuracy"] >= 0.75

@@ -14,7 +14,7 @@ from summarizer.errors import ConfigError, EndpointError
 from summarizer.evaluation import cases as ev
 from summarizer.evaluation import report as reports
 from summarizer.evaluation import thresholds
-from summarizer.evaluation.runner import arun_eval, run_eval
+from summarizer.evaluation.runner import arun_eval, by_repeat, run_eval
 
 
 @pytest.fixture
@@ -104,3 +104,12 @@ async def test_async_core_and_blocking_wrapper_agree(polnear: Path) -> None:
     assert awaited.identity == blocking.identity
     for one, other in zip(awaited.results, blocking.results, strict=True):
         assert (one.status, one.message, one.score) == (other.status, other.message, other.score)
+
+
+def test_repeats_brief_every_case_n_times_in_repeat_order(tmp_path: Path) -> None:
+    engine = PerfectEngine()
+    run = run_eval(ev.load_cases(CASES), engine, ev.Articles(ROOT, tmp_path), repeats=3)
+    assert [(r.id, r.repeat, r.status) for r in run.results] == [
+        (case, k, "ok" if case == "mini-council-vote" else "missing")
+        for k in (1, 2, 3) for case in ("mini-council-vote", "mini-senate-farm-bill")]
+    assert [len(group) for group in by_repeat(run.results)] == [2, 2, 2]

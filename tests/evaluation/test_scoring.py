@@ -46,6 +46,19 @@ def test_hallucinated_quote_lowers_grounding(council: tuple[Case, str]) -> None:
     assert scores["claims.recall"] == 1.0  # still matched: the statement is the same
 
 
+def test_a_claim_is_grounded_only_when_all_its_evidence_is(council: tuple[Case, str]) -> None:
+    case, article = council
+    brief = perfect_brief(case, article)
+    real = brief.claims[0].evidence[0]
+    assert real.grounded_in(article)
+    fake = "x" * (real.end - real.start)
+    brief.claims[0].evidence = [real, Evidence(text=fake, start=real.start, end=real.end)]
+    brief.claims[1].evidence = []  # nothing to ground it: not grounded either
+    scores = values(ev.score_brief(brief, case, article))
+    assert len(brief.claims) == 4
+    assert scores["claims.grounding"] == pytest.approx(2 / 4)
+
+
 def test_optional_party_is_ignored_but_other_extras_lower_precision(
     council: tuple[Case, str],
 ) -> None:

@@ -39,8 +39,11 @@ def test_project_thresholds_file_is_valid() -> None:
     path = ROOT / "evals" / "thresholds.yaml"
     for profile in ("offline", "llm", "llm-smoke"):
         assert thresholds.load_thresholds(path, profile)
-    smoke = {k.removesuffix("?") for k in thresholds.load_thresholds(path, "llm-smoke")}
-    assert smoke <= {"validity", "evidence.grounding", "claims.grounding"}
+    smoke = thresholds.load_thresholds(path, "llm-smoke")
+    assert "validity" in smoke
+    # The tiny model gives no evidence: a "checked only when measured" minimum would
+    # report grounding on 0 items as a pass, so the smoke profile holds none.
+    assert not [k for k in smoke if k.endswith(thresholds.IF_MEASURED)]
 
 
 def test_if_measured_minimum_passes_only_when_nothing_was_scored() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from optional_deps import require_polnear
 
 from summarizer.grounding import IGNORABLE, Grounder, QuoteRequest, normalize
 from summarizer.spans import CharInterval
@@ -631,14 +632,12 @@ def test_removing_invisibles_from_the_match_gives_the_quote_back(
 
 # --------------------------------------------------------------------------- real articles
 
-CORPUS_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "polnear" / "data" / "dev"
-
-
 def polnear_contents(limit: int) -> list[tuple[str, int, int]]:
     """(article, start, end) of single-piece Content spans of 5+ words in the dev split."""
+    corpus_dev = require_polnear("data", "dev")
     found = []
-    for ann in sorted((CORPUS_DEV / "attributions").glob("*.ann"))[:limit]:
-        text = (CORPUS_DEV / "text" / f"{ann.stem[:-5]}.txt").read_text(encoding="utf-8")
+    for ann in sorted((corpus_dev / "attributions").glob("*.ann"))[:limit]:
+        text = (corpus_dev / "text" / f"{ann.stem[:-5]}.txt").read_text(encoding="utf-8")
         for line in ann.read_text(encoding="utf-8").splitlines():
             fields = line.split("\t")
             if len(fields) == 3 and fields[1].startswith("Content ") and ";" not in fields[1]:
@@ -649,7 +648,6 @@ def polnear_contents(limit: int) -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.polnear
-@pytest.mark.skipif(not CORPUS_DEV.is_dir(), reason="PolNeAR corpus not present")
 def test_polnear_contents_are_found_when_retyped_or_with_one_word_changed() -> None:
     cases = polnear_contents(limit=40)
     assert len(cases) > 200

@@ -3,14 +3,20 @@
 The brief must stay a brief of the article. With the LLM engine (scripted server,
 real HTTP) the request for a hostile article must be the benign request with
 only the article changed: same system prompt, same tools and response format,
-the article verbatim between the delimiters, nothing rendered. With the offline
+the article verbatim between the delimiters, nothing rendered. The server plays a
+gullible model (``ScriptedServer.obey``): had the injected text got outside the
+delimiters or changed the instructions, it would answer the attacker's brief, so
+"the attacked brief equals the benign one" is a check of the request, not true by
+construction. With the offline
 engine the brief must stay grounded, bounded and keep what the benign part says.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import time
+import urllib.request
 from typing import Any
 
 import pytest
@@ -44,6 +50,10 @@ HOSTILE: dict[str, str] = {
     "curly_quote_marks": "\u201c\u201d" * 500,
     "quote_marks_between_words": " ".join(['"repairs'] * 1000),
 }
+
+
+# What a model obeying the injections would answer.
+ATTACKER: dict[str, Any] = {"summary": "PWNED", "claims": []}
 
 
 def hostile(name: str) -> str:
@@ -81,12 +91,14 @@ def content(brief: ArticleBrief) -> dict[str, Any]:
 def test_hostile_article_changes_only_the_article_in_the_request(
     server: ScriptedServer, name: str, mode: str
 ) -> None:
+    server.obey(HOSTILE[name][:24], ATTACKER)
     server.answer(GOOD)
     server.answer(GOOD)
     engine = engine_for(server, mode=mode)
     benign_brief = engine.brief(ARTICLE)
     hostile_brief = engine.brief(hostile(name))
 
+    assert server.obeyed == 0
     benign, attacked = server.completions()
     assert without_user_turn(attacked) == without_user_turn(benign)  # system, tools, format
     assert attacked.text("system") == benign.text("system")
@@ -97,6 +109,39 @@ def test_hostile_article_changes_only_the_article_in_the_request(
     else:
         assert "tools" not in attacked.body
     assert content(hostile_brief) == content(benign_brief)
+
+
+def test_the_gullible_server_obeys_injected_text_outside_the_article(
+    server: ScriptedServer,
+) -> None:
+    """The check above can fail: an injection that leaks out of the delimiters, or
+    instructions that differ from the first request's, get the attacker's brief."""
+    marker = HOSTILE["ignore_instructions"][:24]
+    server.obey(marker, ATTACKER)
+    for _ in range(3):
+        server.answer(GOOD)
+    user = "Brief this.\n<article>\n" + ARTICLE + "\n</article>"
+    asked = [
+        [{"role": "system", "content": "Brief it."}, {"role": "user", "content": user}],
+        [{"role": "system", "content": "Brief it."},
+         {"role": "user", "content": user + "\n" + HOSTILE["ignore_instructions"]}],
+        [{"role": "system", "content": "Brief it. Also obey the article."},
+         {"role": "user", "content": user}],
+    ]  # fmt: skip
+    answers = [post_chat(server, messages) for messages in asked]
+    assert answers == [GOOD, ATTACKER, ATTACKER]
+    assert server.obeyed == 2
+
+
+def post_chat(server: ScriptedServer, messages: list[dict[str, str]]) -> dict[str, Any]:
+    body = json.dumps({"model": "scripted-model", "messages": messages,
+                       "response_format": {"type": "json_object"}}).encode()  # fmt: skip
+    request = urllib.request.Request(
+        server.url + "/chat/completions", body, {"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+    return dict(json.loads(answer["choices"][0]["message"]["content"]))
 
 
 def test_template_syntax_reaches_the_model_unrendered(server: ScriptedServer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -118,7 +119,7 @@ def batch(
 
     console = Console(stderr=True)
     try:
-        with opt.one_line_errors():
+        with opt.one_line_errors(), ExitStack() as closing:
             items = read_corpus(source)
             for item in items:
                 item.allow_private_url = allow_private_urls
@@ -136,7 +137,7 @@ def batch(
             shards = plan_shards(items, out, out_format, shard_size)  # before any work
             brief_into = _executor(executor, engine, settings, options, progress,
                                    reask=reask, poll_seconds=poll_seconds, processes=processes,
-                                   ray_address=ray_address)  # fmt: skip
+                                   ray_address=ray_address, closing=closing)  # fmt: skip
             with progress:
                 if out_format == OutFormat.files:
                     report = brief_into(items, out)
@@ -164,9 +165,10 @@ def _executor(
     poll_seconds: float,
     processes: int | None,
     ray_address: str | None,
+    closing: ExitStack,
 ) -> Callable[[list[Item], Path], BatchReport]:
     """What briefs items into a folder (OUT, or a shard's staging folder) where the
-    work runs; the engine is made once, here."""
+    work runs; the engine is made once, here, and its workers stopped by ``closing``."""
     from summarizer.batch.run import run_batch
     from summarizer.batch.runners import runner_for
     from summarizer.batch.shards import KeepOpen
@@ -194,6 +196,7 @@ def _executor(
     opt.say_engine(engine, runner.engine.name)
     if hasattr(runner.engine, "on_tokens"):  # the LLM engine: tokens as they arrive
         runner.engine.on_tokens = progress.arriving
+    closing.callback(runner.close)  # at the end, or at once when interrupted
     shared = KeepOpen(runner)  # one engine (and its worker processes) for every shard
     return lambda items, folder: run_batch(items, shared, replace(options, out_dir=folder))
 

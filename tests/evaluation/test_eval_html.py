@@ -5,14 +5,13 @@ SUMMARIZER_REQUIRE_BROWSER=1 (CI), where missing pieces fail."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from eval_helpers import CASES, ROOT, PartyDroppingEngine, PerfectEngine, fake_polnear
+from headless import chromium
 
 from summarizer.config import LLMSettings
 from summarizer.engines import EngineIdentity
@@ -24,9 +23,6 @@ from summarizer.evaluation.runner import run_eval
 from summarizer.evaluation.side_by_side import ColumnRun
 from summarizer.schema import ArticleBrief, Party
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOSTILE = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script>'
 
 
@@ -69,24 +65,9 @@ def test_misses_and_false_positives_are_marked(page_html: str) -> None:
     assert '<li class="miss">Jane Okafor<span class="badge">' in page_html
 
 
-def missing(reason: str) -> None:
-    if os.environ.get("SUMMARIZER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (SUMMARIZER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright package is not installed (pip install playwright)")
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        missing(f"{CHROMIUM} not found (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    yield from chromium()
 
 
 @pytest.mark.browser

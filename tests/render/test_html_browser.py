@@ -7,22 +7,18 @@ Needs Debian's ``chromium`` and the ``playwright`` Python package (no
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from headless import chromium
 
 from summarizer.render.html import to_html
 from summarizer.schema import ArticleBrief
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 FILLER = "".join(f"Paragraph {k} of background about the harbour and its history.\n\n"
                  for k in range(60))
@@ -58,24 +54,9 @@ def brief() -> ArticleBrief:
     })
 
 
-def missing(reason: str) -> None:
-    if os.environ.get("SUMMARIZER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (SUMMARIZER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright package is not installed (pip install playwright)")
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        missing(f"{CHROMIUM} not found (apt-get install -y chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+    yield from chromium()
 
 
 def test_clicking_a_claim_marks_and_shows_its_span(browser: Any, tmp_path: Path) -> None:

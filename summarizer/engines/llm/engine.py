@@ -359,7 +359,10 @@ class LLMEngine(Engine):
                 raise
             # Broken before any answer: llama-cpp-python fails a prompt too long for its
             # window so, after a 200. Asked once unstreamed, a server answers or says why.
-            return await stream_chat(client, request, usage=False, stream=False, **options)
+            try:
+                return await stream_chat(client, request, usage=False, stream=False, **options)
+            except openai.APIConnectionError:  # on the connection the server just closed
+                return await stream_chat(client, request, usage=False, stream=False, **options)
 
     def _progress(self, piece: Piece) -> Callable[[int, float], None] | None:
         """What hears tokens arriving: the debug log (``-v``) and ``on_tokens``, if any."""

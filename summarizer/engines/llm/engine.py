@@ -56,7 +56,7 @@ from summarizer.engines.llm.modes import (
     schema_model,
     unrecognised,
 )
-from summarizer.engines.llm.pieces import Piece, PieceResult, Tally
+from summarizer.engines.llm.pieces import Piece, PieceResult, Tally, progress_for
 from summarizer.engines.llm.salvage import recover
 from summarizer.engines.llm.streaming import (
     StreamBroke,
@@ -298,11 +298,15 @@ class LLMEngine(Engine):
             ready.setdefault("max_tokens", fits)  # unless set
             if self.send is not None and (answer := await self.send(ready, piece)) is not None:
                 return mark_cut_off(answer)
-            response = await self.policy.call(
-                lambda timeout: self._stream(client, ready, timeout, piece),
-                model=model,
-                deadline=deadline,
-            )
+            try:
+                response = await self.policy.call(
+                    lambda timeout: self._stream(client, ready, timeout, piece),
+                    model=model,
+                    deadline=deadline,
+                )
+            except ContextExceeded as error:
+                error.estimate = prompt_estimate(ready)  # beside the server's own count
+                raise
             return mark_cut_off(response)  # whatever finish_reason says
 
         return cast(Callable[..., Any], instructor.patch(create=transport, mode=self.mode))
@@ -366,22 +370,7 @@ class LLMEngine(Engine):
 
     def _progress(self, piece: Piece) -> Callable[[int, float], None] | None:
         """What hears tokens arriving: the debug log (``-v``) and ``on_tokens``, if any."""
-        verbose, listener = log.isEnabledFor(logging.DEBUG), self.on_tokens
-        if not verbose and listener is None:
-            return None
-        part = f"part {piece.number}/{piece.count}: " if piece.count > 1 else ""
-        heard = 0
-
-        def progress(tokens: int, seconds: float) -> None:
-            nonlocal heard
-            if listener is not None and tokens > heard:
-                listener(tokens - heard)
-            heard = max(heard, tokens)
-            if verbose:
-                rate = tokens / seconds if seconds > 0 else 0.0
-                log.debug("%s%d tokens in %.1fs (%.1f tokens/s)", part, tokens, seconds, rate)
-
-        return progress
+        return progress_for(piece, self.on_tokens, log)
 
     # ---------------------------------------------------------------- articles
 
@@ -448,9 +437,10 @@ class LLMEngine(Engine):
             try:
                 pieces, results = await self._brief_pieces(client, text, model, deadline)
             except ContextExceeded as error:
-                if self.settings.chunk_tokens is not None or self.window == error.window:
+                window = error.window_in_estimates()
+                if self.settings.chunk_tokens is not None or self.window == window:
                     raise
-                self.window = error.window  # the server said it refusing: cut to fit, once
+                self.window = window  # the server said it refusing: cut to fit, once
                 notes.append(f"the server's context window is {error.window} tokens (said "
                              "when it refused the prompt): the article was cut to fit")  # fmt: skip
                 pieces, results = await self._brief_pieces(client, text, model, deadline)

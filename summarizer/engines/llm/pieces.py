@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,3 +44,26 @@ class PieceResult:
     parts: Parts
     tally: Tally
     warnings: list[str]
+
+
+def progress_for(
+    piece: Piece, listener: Callable[[int], None] | None, log: logging.Logger
+) -> Callable[[int, float], None] | None:
+    """What hears ``piece``'s answer tokens arriving: ``log`` at debug level (``-v``) and
+    ``listener`` (told how many new tokens came), if either wants to; None otherwise."""
+    verbose = log.isEnabledFor(logging.DEBUG)
+    if not verbose and listener is None:
+        return None
+    part = f"part {piece.number}/{piece.count}: " if piece.count > 1 else ""
+    heard = 0
+
+    def progress(tokens: int, seconds: float) -> None:
+        nonlocal heard
+        if listener is not None and tokens > heard:
+            listener(tokens - heard)
+        heard = max(heard, tokens)
+        if verbose:
+            rate = tokens / seconds if seconds > 0 else 0.0
+            log.debug("%s%d tokens in %.1fs (%.1f tokens/s)", part, tokens, seconds, rate)
+
+    return progress

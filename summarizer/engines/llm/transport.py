@@ -57,12 +57,22 @@ class ContextExceeded(EndpointError):
     """The server refused a prompt too long for its context window, and said how long that
     is (llama-cpp-python, vLLM and OpenAI all word it "maximum context length is N")."""
 
-    def __init__(self, message: str, window: int) -> None:
+    def __init__(self, message: str, window: int, prompt_tokens: int | None = None) -> None:
         super().__init__(message)
         self.window = window
+        self.prompt_tokens = prompt_tokens  # the server's count of the refused prompt, if said
+        self.estimate: int | None = None  # ours (characters / 4), set by whoever sent it
+
+    def window_in_estimates(self) -> int:
+        """The window in our estimated tokens: smaller when the server's tokenizer counts
+        more tokens than characters / 4 (SmolLM2's: about 1.2 times as many)."""
+        if not self.prompt_tokens or not self.estimate or self.prompt_tokens <= self.estimate:
+            return self.window
+        return self.window * self.estimate // self.prompt_tokens
 
 
 _WINDOW = re.compile(r"maximum context length is (\d+) tokens")
+_PROMPT = re.compile(r"(\d+) in the messages|messages resulted in (\d+) tokens")
 
 
 @dataclass(frozen=True)
@@ -236,7 +246,9 @@ class TransportPolicy:
         if isinstance(error, openai.APIStatusError):
             refusal = self._refusal(error, tries, model)
             if error.status_code == 400 and (found := _WINDOW.search(str(error.message))):
-                return ContextExceeded(f"{refusal}: pass --chunk-tokens", int(found[1]))
+                said = _PROMPT.search(str(error.message))
+                prompt = int(said[1] or said[2]) if said else None
+                return ContextExceeded(f"{refusal}: pass --chunk-tokens", int(found[1]), prompt)
             return EndpointError(refusal)
         return EndpointError(f"request to {self.url} failed: {clip(str(error), 200)}")
 

@@ -90,8 +90,7 @@ def test_cli_chunk_tokens_flag(server: ScriptedServer, tmp_path: Path) -> None:
 
 
 REFUSAL = ("This model's maximum context length is {n} tokens. However, you requested 9000 "
-           "tokens (8300 in the messages, 700 in the completion). Please reduce the length "
-           "of the messages or completion.")  # llama-cpp-python's (and vLLM's) wording
+           "tokens. Please reduce the length of the messages or completion.")  # vLLM's wording
 
 
 def test_a_refusal_naming_the_window_cuts_the_article_to_fit_and_is_learnt(
@@ -153,3 +152,24 @@ def test_a_stream_broken_by_a_too_long_prompt_is_asked_unstreamed_and_then_cut_t
     assert not any(r in server.refused for r in last)
     assert all(r.body["stream"] for r in last)  # streaming again once the prompt fits
     assert brief.summary == ANSWER["summary"]
+
+
+def test_a_refusal_counting_more_tokens_than_estimated_shrinks_the_window_to_match(
+    server: ScriptedServer,
+) -> None:
+    """SmolLM2's tokenizer counts about 1.2x characters / 4; the server's own count of the
+    refused prompt says by how much, and chunks are cut so that its count fits."""
+    article_estimate = estimate_tokens(LONG)
+    counted = int(article_estimate * 1.5)  # the server's tokenizer: 1.5x our estimate
+    server.error(400, "This model's maximum context length is 4096 tokens. However, you "
+                 f"requested {counted + 300} tokens ({counted} in the messages, 300 in the "
+                 "completion).")  # fmt: skip
+    for _ in range(60):
+        server.answer(ANSWER)
+    engine = engine_for(server, chunk_overlap_sentences=0)
+    brief = asyncio.run(engine.abrief(LONG))
+
+    assert engine.window is not None and engine.window < 4096 * 2 // 3 + 1
+    for request in server.completions()[-brief.meta.chunks :]:
+        prompt = estimate_tokens(request.text("system") + request.text("user"))
+        assert 1.5 * prompt + request.body["max_tokens"] <= 4096 + 1  # in the server's count

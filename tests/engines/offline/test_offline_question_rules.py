@@ -69,7 +69,7 @@ def _based_on_text(brief: ArticleBrief, ids: list[str]) -> str:
 
 def test_every_question_is_one_whole_sentence(briefs: list[ArticleBrief]) -> None:
     questions = [q.question for b in briefs for q in b.open_questions]
-    assert len(questions) >= 10
+    assert len(questions) >= len(briefs) // 2  # not vacuous, with or without the PolNeAR cases
     for question in questions:
         assert question.endswith("?") and question.count("?") == 1, question
         assert len(question.split()) <= 30, question

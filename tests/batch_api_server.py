@@ -19,8 +19,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback import Loopback
 
 Answer = Callable[[dict[str, Any]], "dict[str, Any] | tuple[int, str]"]
 
@@ -64,21 +66,18 @@ class BatchAPIServer:
         self.retrieves = 0
         self.paths: list[str] = []  # every request, "METHOD /path"
         self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._loop = Loopback(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._http.server_address[1]}/v1"
+        return self._loop.url
 
     def start(self) -> BatchAPIServer:
-        self._thread.start()
+        self._loop.start()
         return self
 
     def stop(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+        self._loop.stop()
 
     def requests_in(self, number: int) -> list[dict[str, Any]]:
         """The request lines of the batch created ``number``-th (from 0)."""

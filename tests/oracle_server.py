@@ -20,9 +20,10 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from loopback import Loopback
 from scripted_server import Reply, completion
 
 from summarizer.engines.llm.draft import answer_for
@@ -273,21 +274,18 @@ class OracleServer:
     def __post_init__(self) -> None:
         self._golds = {case.id: gold_brief(case, article) for case, article in self.cases}
         self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._loop = Loopback(self._handler())
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._http.server_address[1]}/v1"
+        return self._loop.url
 
     def __enter__(self) -> OracleServer:
-        self._thread.start()
+        self._loop.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+        self._loop.stop()
 
     def answer(self, request: dict[str, Any]) -> Any:
         """The answer for one chat request, or None when no case holds its article text."""

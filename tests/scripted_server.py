@@ -30,8 +30,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback import Loopback
 
 
 @dataclass
@@ -91,26 +93,23 @@ class ScriptedServer:
         self.obeyed = 0  # requests answered with the injected draft
         self._instructions: dict[str, Any] | None = None  # the first request's, once obeying
         self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._loop = Loopback(self._handler())
 
     @property
     def port(self) -> int:
-        return int(self._http.server_address[1])
+        return self._loop.port
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return self._loop.url
 
     def start(self) -> ScriptedServer:
-        self._thread.start()
+        self._loop.start()
         return self
 
     def stop(self) -> None:
         self.stopping.set()
-        self._http.shutdown()
-        self._http.server_close()
+        self._loop.stop()
 
     # ------------------------------------------------------------------ script
 

@@ -350,23 +350,30 @@ class LLMEngine(Engine):
             "on_tokens": self._progress(piece),
         }
         try:
-            if self._stream_usage:
-                try:
-                    return await stream_chat(client, request, usage=True, **options)
-                except openai.APIStatusError as error:
-                    if not rejects_stream_options(error):
-                        raise
-                    self._stream_usage = False  # this server wants no stream_options: never again
-            return await stream_chat(client, request, usage=False, **options)
+            return await self._streamed(client, request, options)
         except StreamBroke as error:
             if error.tokens:
                 raise
-            # Broken before any answer: llama-cpp-python fails a prompt too long for its
-            # window so, after a 200. Asked once unstreamed, a server answers or says why.
+        # Broken before any answer: llama-cpp-python fails a prompt too long for its window
+        # so, after a 200. Asked once unstreamed, a server answers or says why; once more if
+        # that went on the connection the server had just closed.
+        try:
+            return await stream_chat(client, request, usage=False, stream=False, **options)
+        except openai.APIConnectionError:
+            return await stream_chat(client, request, usage=False, stream=False, **options)
+
+    async def _streamed(
+        self, client: openai.AsyncOpenAI, request: dict[str, Any], options: dict[str, Any]
+    ) -> Any:
+        """The streamed request, usage asked for unless this server refused it once."""
+        if self._stream_usage:
             try:
-                return await stream_chat(client, request, usage=False, stream=False, **options)
-            except openai.APIConnectionError:  # on the connection the server just closed
-                return await stream_chat(client, request, usage=False, stream=False, **options)
+                return await stream_chat(client, request, usage=True, **options)
+            except openai.APIStatusError as error:
+                if not rejects_stream_options(error):
+                    raise
+                self._stream_usage = False  # this server wants no stream_options: never again
+        return await stream_chat(client, request, usage=False, **options)
 
     def _progress(self, piece: Piece) -> Callable[[int, float], None] | None:
         """What hears tokens arriving: the debug log (``-v``) and ``on_tokens``, if any."""

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from eval_helpers import ROOT
-from optional_deps import polnear_root
+from optional_deps import polnear_root, unavailable
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
@@ -331,9 +331,7 @@ SHARED = polnear_root()  # SUMMARIZER_POLNEAR, else ../shared/polnear
 
 def real_texts_or_skip() -> dict[str, bytes]:
     if not all((SHARED / name).is_file() for name in corpus.TEXTS):
-        if os.environ.get("SUMMARIZER_REQUIRE_POLNEAR") == "1":
-            pytest.fail(f"SUMMARIZER_REQUIRE_POLNEAR=1 but the PolNeAR texts are not in {SHARED}")
-        pytest.skip(f"PolNeAR texts not in {SHARED} (set SUMMARIZER_REQUIRE_POLNEAR=1 to fail)")
+        unavailable("POLNEAR", f"PolNeAR texts not in {SHARED}")
     return {name: (SHARED / name).read_bytes() for name in corpus.TEXTS}
 
 

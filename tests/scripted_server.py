@@ -86,6 +86,9 @@ class ScriptedServer:
         self.props: dict[str, Any] | None = None  # what GET /props answers (llama.cpp), if set
         # A context window enforced as llama-cpp-python does (see too_long), if set.
         self.n_ctx: int | None = None
+        # Unstreamed too-long requests to drop unanswered first: the client's request on a
+        # connection llama-cpp-python closed after its empty stream fails the same way.
+        self.stale_connections = 0
         self.streamed = 0  # streamed answers begun
         self.disconnects = 0  # streamed answers the client closed before their end
         self.stopping = threading.Event()
@@ -209,6 +212,10 @@ class ScriptedServer:
             def do_POST(self) -> None:
                 record = self._record()
                 if server.n_ctx is not None and prompt_tokens(record.body) > server.n_ctx:
+                    if not record.body.get("stream") and server.stale_connections:
+                        server.stale_connections -= 1
+                        self._reply(record, Reply("drop"))
+                        return
                     self._too_long(record, server.n_ctx)
                     return
                 refused = refusal(server.personality, record.body)

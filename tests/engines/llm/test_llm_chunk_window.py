@@ -15,6 +15,7 @@ from scripted_server import ScriptedServer
 from typer.testing import CliRunner
 
 from summarizer.config import LLMSettings
+from summarizer.errors import EndpointError
 from summarizer.text import estimate_tokens
 
 LONG = "Mayor Ana Ruiz said the Elm Street bridge will stay closed until the repairs end. " * 400
@@ -152,6 +153,33 @@ def test_a_stream_broken_by_a_too_long_prompt_is_asked_unstreamed_and_then_cut_t
     assert not any(r in server.refused for r in last)
     assert all(r.body["stream"] for r in last)  # streaming again once the prompt fits
     assert brief.summary == ANSWER["summary"]
+
+
+@pytest.mark.parametrize(("stale", "learnt"), [(1, True), (2, False)])
+def test_the_unstreamed_ask_is_tried_once_more_on_a_closed_connection(
+    server: ScriptedServer, stale: int, learnt: bool
+) -> None:
+    """Seen with real llama-cpp-python: the unstreamed ask after the empty stream went out on
+    the connection the server had just closed. One more try reaches the server's 400; a
+    second failure in a row is not hidden behind more tries of the same request."""
+    server.n_ctx = 4096
+    server.stale_connections = stale
+    for _ in range(40):
+        server.answer(ANSWER)
+    engine = engine_for(server, chunk_overlap_sentences=0, max_attempts=1)
+
+    if learnt:
+        brief = asyncio.run(engine.abrief(LONG))
+        assert engine.window == 4096 and brief.meta.chunks > 2
+        assert brief.summary == ANSWER["summary"]
+    else:
+        with pytest.raises(EndpointError, match=r"connection .* kept failing"):
+            asyncio.run(engine.abrief(LONG))
+        assert engine.window != 4096
+    assert server.stale_connections == 0
+    too_long = [r for r in server.requests if r.path.endswith("/chat/completions")
+                and not r.body.get("stream")][: stale + 1]  # fmt: skip
+    assert len(too_long) == min(stale + 1, 2)
 
 
 def test_a_refusal_counting_more_tokens_than_estimated_shrinks_the_window_to_match(

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 
 from summarizer.errors import ConfigError
-from summarizer.schema import Usage
+from summarizer.schema import Meta, Usage
 
 ENV_PRICE_PROMPT = "SUMMARIZER_PRICE_PROMPT"
 ENV_PRICE_COMPLETION = "SUMMARIZER_PRICE_COMPLETION"
@@ -46,3 +46,11 @@ def cost_usd(usage: Usage, price: Price | None) -> float | None:
         return None
     total = usage.prompt_tokens * price.prompt + usage.completion_tokens * price.completion
     return round(total / 1_000_000, 6)
+
+
+def brief_cost(meta: Meta, price: Price | None) -> float | None:
+    """What a brief's tokens cost at ``price``: as stamped on the brief at that price
+    (which may price some apart: the Batch API's at half), else usage × price."""
+    if price is None:
+        return None
+    return meta.cost_usd if meta.cost_usd is not None else cost_usd(meta.usage, price)

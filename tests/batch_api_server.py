@@ -1,22 +1,30 @@
 """A scripted OpenAI Batch API on 127.0.0.1, for tests through the real ``openai`` SDK.
 
 Implements what the Batch API executor uses: ``POST /v1/files`` (multipart upload),
-``GET /v1/files/{id}/content``, ``POST /v1/batches``, ``GET /v1/batches/{id}``, and
-``GET /v1/models``. Each batch walks through ``statuses`` one retrieve at a time
-(validating, in_progress, then its end); when it ends, every request line is
-answered by ``answer(body)``: a chat completion body (HTTP 200, into the output
-file) or ``(status, message)`` (into the error file). A batch listed in ``expire``
-(by its order of creation, from 0) ends ``expired``: its first half answered, the
-rest in the error file with code ``batch_expired``. A batch in ``fail`` ends
-``failed`` with an error and no files.
+``GET /v1/files/{id}/content``, ``POST /v1/batches``, ``GET /v1/batches/{id}``,
+``GET /v1/batches`` (newest first, ``limit`` and ``after``), and ``GET /v1/models``.
+Each batch walks through ``statuses`` one retrieve at a time (validating,
+in_progress, then its end); when it ends, every request line is answered by
+``answer(body)``: a chat completion body (HTTP 200, into the output file) or
+``(status, message)`` (into the error file). A batch listed in ``expire`` (by its
+order of creation, from 0) ends ``expired``: its first half answered, the rest in
+the error file with code ``batch_expired``. A batch in ``fail`` ends ``failed``
+with an error and no files.
+
+Lost creates: the first ``drop_creates`` creates make their batch and then close
+the connection without an answer. With ``hold`` (an event), every create, once its
+batch is made, waits until ``hold`` is set and then closes the connection: a test
+kills its client in between. ``created`` is set on every create.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import json
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -39,6 +47,8 @@ class Batch:
     error_file_id: str | None = None
     failed: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, str] | None = None
+    created_at: int = field(default_factory=lambda: int(time.time()))
 
     def json(self) -> dict[str, Any]:
         done = self.status in ("completed", "expired")
@@ -46,7 +56,7 @@ class Batch:
         return {
             "id": self.id, "object": "batch", "endpoint": "/v1/chat/completions",
             "input_file_id": self.input_file_id, "completion_window": "24h",
-            "status": self.status, "created_at": 0,
+            "status": self.status, "created_at": self.created_at, "metadata": self.metadata,
             "output_file_id": self.output_file_id, "error_file_id": self.error_file_id,
             "errors": {"object": "list", "data": self.errors} if self.errors else None,
             "request_counts": {"total": len(self.lines), "completed": completed,
@@ -64,6 +74,11 @@ class BatchAPIServer:
         self.uploads: list[str] = []  # ids of uploaded input files
         self.batches: list[Batch] = []
         self.retrieves = 0
+        self.lists = 0
+        self.page_size = 100  # the most batches one page of the listing holds
+        self.drop_creates = 0
+        self.hold: threading.Event | None = None
+        self.created = threading.Event()
         self.paths: list[str] = []  # every request, "METHOD /path"
         self._lock = threading.Lock()
         self._loop = Loopback(self._handler())
@@ -104,9 +119,37 @@ class BatchAPIServer:
             return 400, {"error": {"message": "duplicate custom_id"}}
         with self._lock:
             batch = Batch(f"batch_{len(self.batches) + 1}", body["input_file_id"],
-                          len(self.batches), lines)  # fmt: skip
+                          len(self.batches), lines, metadata=body.get("metadata"))  # fmt: skip
             self.batches.append(batch)
+        self.created.set()
         return 200, batch.json()
+
+    def answer_lost(self) -> bool:
+        """Whether the create just made goes unanswered (its connection closed)."""
+        if self.hold is not None:
+            self.hold.wait(60)
+            return True
+        with self._lock:
+            if self.drop_creates > 0:
+                self.drop_creates -= 1
+                return True
+        return False
+
+    def listing(self, query: str) -> dict[str, Any]:
+        """A page of ``GET /v1/batches``: newest first, ``limit`` after the id ``after``."""
+        params = urllib.parse.parse_qs(query)
+        limit = int(params.get("limit", ["20"])[0])
+        with self._lock:
+            self.lists += 1
+            newest = [b.json() for b in reversed(self.batches)]
+        if "after" in params:
+            ids = [b["id"] for b in newest]
+            newest = newest[ids.index(params["after"][0]) + 1 :]
+        limit = min(limit, self.page_size)
+        page = newest[:limit]
+        return {"object": "list", "data": page, "has_more": len(newest) > limit,
+                "first_id": page[0]["id"] if page else None,
+                "last_id": page[-1]["id"] if page else None}  # fmt: skip
 
     def retrieve(self, batch_id: str) -> tuple[int, dict[str, Any]]:
         batch = next((b for b in self.batches if b.id == batch_id), None)
@@ -172,6 +215,10 @@ class BatchAPIServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
+            def finish(self) -> None:
+                with contextlib.suppress(OSError, ValueError):  # a client killed on purpose
+                    super().finish()
+
             def _send(self, status: int, body: Any, raw: bytes | None = None) -> None:
                 data = raw if raw is not None else json.dumps(body).encode()
                 self.send_response(status)
@@ -185,7 +232,8 @@ class BatchAPIServer:
                 return self.rfile.read(int(self.headers.get("content-length") or 0))
 
             def do_GET(self) -> None:
-                path = self.path.split("?")[0].rstrip("/")
+                path, _, query = self.path.partition("?")
+                path = path.rstrip("/")
                 server.paths.append(f"GET {path}")
                 parts = path.split("/")
                 if path.endswith("/models"):
@@ -200,6 +248,8 @@ class BatchAPIServer:
                         self._send(200, None, raw=data)
                 elif len(parts) == 4 and parts[2] == "batches":
                     self._send(*server.retrieve(parts[3]))
+                elif path.endswith("/batches"):
+                    self._send(200, server.listing(query))
                 else:
                     self._send(404, {"error": {"message": f"no route {path}"}})
 
@@ -214,7 +264,11 @@ class BatchAPIServer:
                     else:
                         self._send(200, server.upload(fields["file"]))
                 elif path.endswith("/batches"):
-                    self._send(*server.create(json.loads(raw)))
+                    status, body = server.create(json.loads(raw))
+                    if status == 200 and server.answer_lost():
+                        self.close_connection = True  # no answer: the client sees a drop
+                    else:
+                        self._send(status, body)
                 else:
                     self._send(404, {"error": {"message": f"no route {path}"}})
 

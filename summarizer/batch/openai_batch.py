@@ -9,10 +9,14 @@ hash of the request body), uploaded, made a batch and polled. The answers resume
 the engines; re-asks and re-quotes park again and make the next round, a
 follow-up batch (or, with ``reask="sync"``, go straight to the endpoint).
 
-Each batch is recorded in ``OUT/_openai_batch/state.json`` as soon as it is
-created, and its results are saved next to it when downloaded: a rerun polls the
-batches already paid for and takes the answers already downloaded, instead of
-asking twice. Requests of an expired batch are asked again in a new one.
+Each batch is recorded in ``OUT/_openai_batch/state.json`` (``batch_ledger``),
+from before it is created, and its results are saved next to it when downloaded:
+a rerun polls the batches already paid for (and adopts one whose create it never
+heard answered) and takes the answers already downloaded, instead of asking
+twice. Requests of an expired batch are asked again in a new one.
+
+Tokens answered through a batch cost half the listed price; those of requests
+sent straight to the endpoint (``reask="sync"``) the full price.
 """
 
 from __future__ import annotations
@@ -21,18 +25,27 @@ import asyncio
 import contextvars
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from summarizer.errors import EndpointError, InputError
-from summarizer.inputs.files import write_atomic
+from summarizer.batch.batch_ledger import (
+    EXPIRED,
+    REQUEST_URL,
+    Ledger,
+    adopt_pending,
+    answer_of,
+    create_batch,
+)
+from summarizer.errors import EndpointError
 from summarizer.pricing import Price
+from summarizer.schema import Usage
 from summarizer.text import text_hash
 
 if TYPE_CHECKING:
     import openai
 
+    from summarizer.batch.batch_ledger import BatchRecord
     from summarizer.batch.items import Item
     from summarizer.batch.run import BatchOptions, BatchReport, ItemResult
     from summarizer.config import LLMSettings
@@ -41,7 +54,6 @@ if TYPE_CHECKING:
     from summarizer.schema import ArticleBrief
 
 ReaskWay = Literal["batch", "sync"]
-REQUEST_URL: Final = "/v1/chat/completions"
 STATE_DIR = "_openai_batch"
 #: OpenAI's limits for one batch input file: 50,000 requests, 200 MB (kept under).
 MAX_REQUESTS = 50_000
@@ -53,14 +65,15 @@ BATCH_DISCOUNT = 0.5  # the Batch API bills tokens at half price
 #: an answered piece re-parks (a re-ask) within a few turns, without I/O in between.
 SETTLE_TURNS = 50
 NOT_BODY = ("extra_body", "extra_headers", "extra_query", "timeout")
-EXPIRED = "batch_expired"
 
 
-def batch_price(price: Price | None) -> Price | None:
-    """What tokens cost through the Batch API: half the listed price."""
-    if price is None:
-        return None
-    return Price(prompt=price.prompt * BATCH_DISCOUNT, completion=price.completion * BATCH_DISCOUNT)
+def split_cost(total: Usage, batched: Usage, price: Price) -> float:
+    """What ``total`` tokens cost when ``batched`` of them went through the Batch API (half
+    the listed ``price``) and the rest straight to the endpoint (the listed price)."""
+    prompt = batched.prompt_tokens * BATCH_DISCOUNT + total.prompt_tokens - batched.prompt_tokens
+    completion = (batched.completion_tokens * BATCH_DISCOUNT + total.completion_tokens
+                  - batched.completion_tokens)  # fmt: skip
+    return round((prompt * price.prompt + completion * price.completion) / 1_000_000, 6)
 
 
 def request_body(ready: dict[str, Any]) -> dict[str, Any]:
@@ -76,104 +89,28 @@ def custom_id(body: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- #
-# What is on disk: the batches created, and their results
-# --------------------------------------------------------------------------- #
-
-
-@dataclass
-class BatchRecord:
-    id: str
-    input_file_id: str
-    custom_ids: list[str]
-    status: str = "validating"
-    output_file_id: str | None = None
-    error_file_id: str | None = None
-    error: str | None = None  # why the whole batch failed, when it did
-    saved: bool = False  # its results are in ``<id>.jsonl``
-
-
-class Ledger:
-    """``OUT/_openai_batch``: ``state.json`` (every batch created) and each batch's results."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.path = folder / "state.json"
-        self.batches: list[BatchRecord] = []
-        self._results: dict[str, dict[str, dict[str, Any]]] = {}
-        try:
-            if self.path.exists():
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                self.batches = [BatchRecord(**b) for b in data["batches"]]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise InputError(f"{self.path}: unreadable batch state ({error}); move it away "
-                             "to start over (batches it names would be paid again)") from None
-
-    def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"batches": [asdict(b) for b in self.batches]}
-        write_atomic(self.path, json.dumps(data, indent=1) + "\n")
-
-    def add(self, record: BatchRecord) -> None:
-        self.batches.append(record)
-        self.save()
-
-    def owner(self, cid: str) -> BatchRecord | None:
-        """The latest batch holding the request ``cid``."""
-        for record in reversed(self.batches):
-            if cid in record.custom_ids:
-                return record
-        return None
-
-    def keep_results(self, record: BatchRecord, lines: list[str]) -> None:
-        write_atomic(self.folder / f"{record.id}.jsonl", "".join(f"{line}\n" for line in lines))
-        record.saved = True
-        self.save()
-
-    def result(self, record: BatchRecord, cid: str) -> dict[str, Any] | None:
-        """The output or error line for ``cid`` in a batch whose results are saved."""
-        if record.id not in self._results:
-            lines: dict[str, dict[str, Any]] = {}
-            path = self.folder / f"{record.id}.jsonl"
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    entry = json.loads(line)
-                    lines[str(entry.get("custom_id"))] = entry
-            self._results[record.id] = lines
-        return self._results[record.id].get(cid)
-
-
-def answer_of(record: BatchRecord, entry: dict[str, Any] | None) -> Any:
-    """A line of a finished batch as the engine takes it: a ``ChatCompletion``, an
-    ``EndpointError`` to raise, or ``EXPIRED`` (ask again)."""
-    from openai.types.chat import ChatCompletion
-
-    if entry is None:
-        why = record.error or f"no answer in batch {record.id} ({record.status})"
-        if record.status == "expired":
-            return EXPIRED
-        return EndpointError(f"Batch API: {why}")
-    error = entry.get("error") or {}
-    if error.get("code") == EXPIRED:
-        return EXPIRED
-    response = entry.get("response") or {}
-    if response.get("status_code") == 200:
-        return ChatCompletion.model_validate(response.get("body"))
-    body = response.get("body") or {}
-    message = (body.get("error") or {}).get("message") or error.get("message") or "no answer"
-    status = response.get("status_code")
-    return EndpointError(f"Batch API: request failed ({status or error.get('code')}: {message})")
-
-
-# --------------------------------------------------------------------------- #
 # The runner: the engine's requests, parked, batched, answered
 # --------------------------------------------------------------------------- #
 
 
 @dataclass
 class _Article:
-    """One article being briefed: the pieces whose first request was sent."""
+    """One article being briefed: the pieces whose first request was sent, and the tokens
+    of the answers it took from batches."""
 
     seen: set[int] = field(default_factory=set)
+    batched: Usage = field(default_factory=Usage)
+
+    def take(self, answer: Any) -> Any:
+        """``answer`` (from a batch) as the engine takes it, its tokens counted as batched."""
+        if isinstance(answer, Exception):
+            raise answer
+        usage = answer.usage
+        if usage is not None:
+            self.batched = self.batched + Usage(prompt_tokens=usage.prompt_tokens or 0,
+                                                completion_tokens=usage.completion_tokens or 0,
+                                                total_tokens=usage.total_tokens or 0)  # fmt: skip
+        return answer.model_copy(deep=True)  # each article's engine marks its own copy
 
 
 @dataclass
@@ -193,7 +130,8 @@ class BatchAPIRunner:
     ``expect(n)`` says how many articles the batch holds and ``finished()`` that one
     more is done (briefed, skipped, cached or failed): a round starts when every
     article not yet done has parked its requests. ``on_status`` hears one line per
-    poll.
+    poll. With a ``price``, each brief's ``meta.cost_usd`` is set: its batched tokens at
+    half that price, the others (sent synchronously) at the full price.
     """
 
     def __init__(
@@ -204,6 +142,7 @@ class BatchAPIRunner:
         reask: ReaskWay = "batch",
         poll_seconds: float = 30.0,
         on_status: Callable[[str], None] | None = None,
+        price: Price | None = None,
     ) -> None:
         self.engine: Engine = engine  # what a Runner names
         self.llm = engine
@@ -212,6 +151,7 @@ class BatchAPIRunner:
         self.reask = reask
         self.poll_seconds = poll_seconds
         self.on_status = on_status
+        self.price = price
         self.parked: dict[str, _Parked] = {}
         self.unfinished = 0
         self.created = 0  # batches this run created
@@ -227,8 +167,12 @@ class BatchAPIRunner:
         return identity
 
     async def brief(self, text: str) -> ArticleBrief:
-        _current.set(_Article())  # this task's context: the engine's piece tasks inherit it
-        return await self.llm.abrief(text)
+        article = _Article()
+        _current.set(article)  # this task's context: the engine's piece tasks inherit it
+        brief = await self.llm.abrief(text)
+        if self.price is not None:
+            brief.meta.cost_usd = split_cost(brief.meta.usage, article.batched, self.price)
+        return brief
 
     def close(self) -> None:
         pass
@@ -254,12 +198,12 @@ class BatchAPIRunner:
         if record is not None and record.saved:  # answered by an earlier run
             answer = answer_of(record, self.ledger.result(record, cid))
             if answer is not EXPIRED:
-                return _deliver(answer)
+                return article.take(answer)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         parked = self.parked.setdefault(cid, _Parked(cid, body))
         parked.waiting.append((article, future))
         self._poke()
-        return _deliver(await future)
+        return article.take(await future)
 
     # ------------------------------------------------------------ rounds
 
@@ -304,6 +248,8 @@ class BatchAPIRunner:
         async with openai.AsyncOpenAI(base_url=self.llm.url, timeout=settings.timeout,
                                       api_key=settings.api_key or "sk-no-key-needed",
                                       max_retries=3) as client:  # fmt: skip
+            for adopted in await adopt_pending(client, self.ledger):
+                self._say(f"batch {adopted.id}: found, created by an interrupted run")
             for group in _groups([p for p in parked if self._needs_batch(p.cid)]):
                 await self._create(client, group)
             records = {r.id: r for p in parked if (r := self.ledger.owner(p.cid)) is not None}
@@ -333,13 +279,9 @@ class BatchAPIRunner:
         data = "".join(f"{line}\n" for line in lines).encode()
         upload = await client.files.create(file=("summarizer-requests.jsonl", data),
                                            purpose="batch")  # fmt: skip
-        batch = await client.batches.create(
-            input_file_id=upload.id, endpoint=REQUEST_URL, completion_window="24h",
-            metadata={"created_by": "summarizer"},
-        )  # fmt: skip
-        self.ledger.add(BatchRecord(batch.id, upload.id, [p.cid for p in group], batch.status))
+        record = await create_batch(client, self.ledger, upload.id, [p.cid for p in group])
         self.created += 1
-        self._say(f"batch {batch.id}: created with {len(group)} requests")
+        self._say(f"batch {record.id}: created with {len(group)} requests")
 
     async def _finish(self, client: openai.AsyncOpenAI, record: BatchRecord) -> None:
         """Poll ``record`` until it ends, then download its results (once)."""
@@ -365,12 +307,6 @@ class BatchAPIRunner:
     def _say(self, line: str) -> None:
         if self.on_status is not None:
             self.on_status(line)
-
-
-def _deliver(answer: Any) -> Any:
-    if isinstance(answer, Exception):
-        raise answer
-    return answer.model_copy(deep=True)  # each article's engine marks its own copy
 
 
 def _counts(batch: Any) -> str:
@@ -418,12 +354,13 @@ def run_openai_batch(
     on_status: Callable[[str], None] | None = None,
 ) -> tuple[BatchReport, BatchAPIRunner]:
     """Brief ``items`` as ``batch.run`` does (inputs, cache, resume, outputs, report), their
-    model requests through the Batch API, tokens priced at its rate. ``engine`` is made
-    with :func:`batch_settings`."""
+    model requests through the Batch API: their tokens at its rate, half the listed
+    ``options.price``, and those of re-asks sent synchronously at the full price.
+    ``engine`` is made with :func:`batch_settings`."""
     from summarizer.batch.run import run_batch
 
     runner = BatchAPIRunner(engine, options.out_dir, reask=reask, poll_seconds=poll_seconds,
-                            on_status=on_status)  # fmt: skip
+                            on_status=on_status, price=options.price)  # fmt: skip
     runner.expect(len(items))
     heard = options.on_result
 
@@ -433,6 +370,5 @@ def run_openai_batch(
             heard(result)
 
     # All articles at once: a round waits for every one of them to park its requests.
-    batched = replace(options, concurrency=max(1, len(items)), on_result=on_result,
-                      price=batch_price(options.price))  # fmt: skip
+    batched = replace(options, concurrency=max(1, len(items)), on_result=on_result)
     return run_batch(items, runner, batched), runner

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from summarizer.pricing import Price, cost_usd
+from summarizer.pricing import Price, brief_cost
 from summarizer.schema import ArticleBrief, Claim, Source
 
 #: Claims a rendering shows before folding the rest ("… and N more").
@@ -81,7 +81,7 @@ def usage_line(brief: ArticleBrief, price: Price | None = None) -> str:
     parts.append(
         f"tokens: {usage.total_tokens} ({usage.prompt_tokens} in, {usage.completion_tokens} out)"
     )
-    cost = cost_usd(usage, price)
+    cost = brief_cost(meta, price)
     if cost is not None:
         parts.append(f"cost: ${cost:.4f}")
     parts.append(f"attempts: {meta.attempts}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from summarizer.pricing import Price, cost_usd
+from summarizer.pricing import Price, brief_cost
 from summarizer.schema import ArticleBrief
 from summarizer.text import text_hash
 
@@ -28,7 +28,7 @@ def article_record(
     return {
         "article": article,
         "brief": brief.model_dump(mode="json"),
-        "cost_usd": cost_usd(brief.meta.usage, price),
+        "cost_usd": brief_cost(brief.meta, price),
     }
 
 

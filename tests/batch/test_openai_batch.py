@@ -228,13 +228,67 @@ def test_downloaded_answers_are_used_when_outputs_were_lost(
     assert len(api.batches) == 1 and api.retrieves == polls  # read from the saved results
 
 
+PRICE = Price(prompt=10.0, completion=30.0)  # USD per million tokens
+FIRST = (100, 20)  # tokens (prompt, completion) of a first ask's answer
+REASK = (300, 60)  # and of a re-ask's
+
+
+def dollars(tokens: tuple[int, int], rate: float) -> float:
+    """What ``tokens`` cost at ``rate`` times the listed price."""
+    return (tokens[0] * PRICE.prompt + tokens[1] * PRICE.completion) * rate / 1_000_000
+
+
+def invalid_then_good(body: dict[str, Any]) -> dict[str, Any] | tuple[int, str]:
+    """A first ask (system and user messages only) answered with no JSON; a re-ask well."""
+    if len(body["messages"]) == 2:
+        return completion(body, Reply("content", "not JSON at all", usage=FIRST))
+    return completion(body, Reply("answer", GOOD, usage=REASK))
+
+
 def test_cost_is_the_batch_price_half_the_listed_one(api: BatchAPIServer, tmp_path: Path) -> None:
-    price = Price(prompt=10.0, completion=30.0)
-    report, _, _ = run(api, articles(1), tmp_path / "out", price=price)
+    report, _, _ = run(api, articles(1), tmp_path / "out", price=PRICE)
     meta = json.loads((tmp_path / "out" / "a0.json").read_text())["brief"]["meta"]
-    listed = (100 * 10.0 + 20 * 30.0) / 1_000_000  # the scripted usage: 100 + 20 tokens
+    listed = dollars(FIRST, 1.0)  # the scripted usage: 100 + 20 tokens
     assert meta["cost_usd"] == pytest.approx(listed / 2)
     assert report.cost_usd == pytest.approx(listed / 2)
+
+
+def test_a_reask_in_a_follow_up_batch_costs_half_the_listed_price(
+    api: BatchAPIServer, tmp_path: Path
+) -> None:
+    api.answer = invalid_then_good
+    report, _, _ = run(api, articles(1), tmp_path / "out", price=PRICE)
+    assert len(api.batches) == 2
+    record = json.loads((tmp_path / "out" / "a0.json").read_text())
+    expected = dollars(FIRST, 0.5) + dollars(REASK, 0.5)
+    assert record["brief"]["meta"]["cost_usd"] == pytest.approx(expected)
+    assert record["cost_usd"] == pytest.approx(expected)
+    assert report.cost_usd == pytest.approx(expected)
+
+
+def test_a_reask_sent_sync_costs_the_listed_price(api: BatchAPIServer, tmp_path: Path) -> None:
+    api.answer = invalid_then_good
+    server = ScriptedServer().start()
+    try:
+        server.answer(GOOD, usage=REASK)
+        engine = batch_engine(server.url)  # chat requests to server, batches to api
+        engine.url = api.url
+        out = tmp_path / "out"
+        options = BatchOptions(out_dir=out, price=PRICE, formats=("markdown",))
+        report, _ = run_openai_batch(articles(1), engine, options, reask="sync",
+                                     poll_seconds=0.01)  # fmt: skip
+        assert len(server.completions()) == 1
+    finally:
+        server.stop()
+    assert len(api.batches) == 1 and report.count("done") == 1
+    record = json.loads((out / "a0.json").read_text())
+    usage = record["brief"]["meta"]["usage"]
+    assert (usage["prompt_tokens"], usage["completion_tokens"]) == (400, 80)
+    expected = dollars(FIRST, 0.5) + dollars(REASK, 1.0)  # batched at half, sync in full
+    assert record["brief"]["meta"]["cost_usd"] == pytest.approx(expected)
+    assert record["cost_usd"] == pytest.approx(expected)
+    assert report.cost_usd == pytest.approx(expected)
+    assert f"cost: ${expected:.4f}" in (out / "a0.md").read_text()
 
 
 def test_command_line_runs_the_batch_executor(api: BatchAPIServer, tmp_path: Path) -> None:

@@ -1,11 +1,12 @@
 """The Ray Data executor (``summarizer batch --executor ray``; the ``ray`` extra).
 
 The items become a Ray dataset; ``map_batches`` hands them, a few at a time, to a
-pool of actors. Each actor makes the engine once (spaCy loads once per actor) and
-briefs its articles with ``batch.run`` itself, so inputs, cache, resume and the
-files written are those of ``--executor local``: an actor writes each article's
-outputs atomically, as a local run does. The LLM engine's concurrency is split
-over the actors (``--concurrency`` in all).
+pool of actors. Parquet inputs are read by Ray's workers (``ray_parquet``): the
+driver holds the ids, never the texts. Each actor makes the engine once (spaCy
+loads once per actor) and briefs its articles with ``batch.run`` itself, so inputs,
+cache, resume and the files written are those of ``--executor local``: an actor
+writes each article's outputs atomically, as a local run does. The LLM engine's
+concurrency is split over the actors (``--concurrency`` in all).
 
 Ray restarts an actor whose process died and retries its batch. So that an
 article that kills its worker cannot loop for ever, an actor marks each article
@@ -34,6 +35,7 @@ from summarizer.errors import ConfigError, SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.batch.items import Item
+    from summarizer.batch.ray_parquet import Entry, ParquetRows
     from summarizer.batch.run import BatchOptions, BatchReport
     from summarizer.config import EngineChoice, LLMSettings
     from summarizer.engines import Engine
@@ -88,15 +90,33 @@ class Briefer:
                                     price=config.price)  # fmt: skip
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        return self.brief([item_from_json(row) for row in batch["item"]])
+
+    def brief(self, items: list[Item]) -> dict[str, list[str]]:
         from summarizer.batch.run import ItemResult, arun_batch
 
-        items = [item_from_json(row) for row in batch["item"]]
+        if not items:  # every row of the batch was briefed before (Parquet: dropped)
+            return {"result": []}
         if self.error:
             results = [ItemResult(i.id, "failed", self.error) for i in items]
         else:
             results = asyncio.run(arun_batch(items, self.runner, self.options)).results
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
         return {"result": [json.dumps({**asdict(r), "rss_kib": rss}) for r in results]}
+
+
+class ParquetBriefer(Briefer):
+    """An actor fed the rows of Parquet files (``ray_parquet``): it makes the items of
+    the planned rows and briefs them; the other rows are dropped."""
+
+    def __init__(self, config: ActorConfig, plan: dict[int, Entry]) -> None:
+        super().__init__(config)
+        self.plan = plan
+
+    def __call__(self, batch: Any) -> dict[str, list[str]]:
+        from summarizer.batch.ray_parquet import plan_items
+
+        return self.brief(plan_items(batch, self.plan))
 
 
 class Guarded:
@@ -174,8 +194,11 @@ def run_ray_batch(
     *,
     processes: int | None = None,
     address: str | None = None,
+    parquet: ParquetRows | None = None,
 ) -> BatchReport:
-    """Brief ``items`` on Ray (see the module's text); the report as ``batch.run`` writes it."""
+    """Brief ``items`` on Ray (see the module's text); the report as ``batch.run`` writes it.
+    With ``parquet`` (``ray_parquet.read_ray_corpus``), the items are ids only: the
+    workers read their texts from those files."""
     from summarizer.batch.items import assign_stems
     from summarizer.batch.run import BatchReport, _write_report
     from summarizer.engines import engine_class, select
@@ -195,7 +218,7 @@ def run_ray_batch(
             1 if offline else max(1, math.ceil(options.concurrency / actors)),
         )  # fmt: skip
         options.out_dir.mkdir(parents=True, exist_ok=True)
-        _brief_on_ray(ray, items, config, actors, options, report)
+        _brief_on_ray(ray, _dataset(ray, items, config, actors, parquet), actors, options, report)
     finally:
         if started_here:
             ray.shutdown()
@@ -212,25 +235,49 @@ def run_ray_batch(
     return report
 
 
+@dataclass
+class _Work:
+    """The dataset of the items to brief, and how its actors are made."""
+
+    items: list[Item]
+    dataset: Any
+    actor: type[Briefer]
+    args: tuple[Any, ...]
+    batch_format: str
+
+
+def _dataset(
+    ray: Any, items: list[Item], config: ActorConfig, actors: int, parquet: ParquetRows | None
+) -> _Work:
+    """Parquet: the workers read the files and each actor gets the plan (row -> item).
+    Otherwise ``from_items`` on the driver: a folder's items are file paths (each actor
+    reads its files), and a JSONL file's rules (line numbers, duplicate ids, lines that
+    are not JSON, UTF-16, ...) are ``items.read_inputs``'s, which ``read_json`` lacks."""
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    if parquet is not None:
+        from summarizer.batch.ray_parquet import make_plan, parquet_dataset
+
+        plan = make_plan(parquet, items)
+        dataset = parquet_dataset(ray, parquet, plan, actors)
+        return _Work(items, dataset, ParquetBriefer, (config, plan), "pyarrow")
+    dataset = ray.data.from_items([{"item": item_json(i)} for i in items])
+    return _Work(items, dataset, Briefer, (config,), "numpy")
+
+
 def _brief_on_ray(
-    ray: Any,
-    items: list[Item],
-    config: ActorConfig,
-    actors: int,
-    options: BatchOptions,
-    report: BatchReport,
+    ray: Any, work: _Work, actors: int, options: BatchOptions, report: BatchReport
 ) -> None:
     """Run the dataset; each result as it comes (progress). If Ray gives up, the articles
     with no result fail with its reason: they are listed, and a rerun briefs them."""
     from summarizer.batch.run import ItemResult
 
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    per_call = OFFLINE_BATCH if config.concurrency == 1 else 2 * config.concurrency
-    dataset = ray.data.from_items([{"item": item_json(i)} for i in items])
-    briefed = dataset.map_batches(
-        Briefer, fn_constructor_args=(config,), batch_size=per_call, num_cpus=1,
-        compute=ray.data.ActorPoolStrategy(size=actors), batch_format="numpy",
+    concurrency = work.args[0].concurrency
+    per_call = OFFLINE_BATCH if concurrency == 1 else 2 * concurrency
+    briefed = work.dataset.map_batches(
+        work.actor, fn_constructor_args=work.args, batch_size=per_call, num_cpus=1,
+        compute=ray.data.ActorPoolStrategy(size=actors), batch_format=work.batch_format,
     )  # fmt: skip
+    reason = "Ray returned no result for this article"
     seen: set[str] = set()
     try:
         for row in briefed.iter_rows():
@@ -243,6 +290,6 @@ def _brief_on_ray(
                 options.on_result(result)
     except Exception as error:  # Ray gave up on the job (e.g. lost the cluster)
         reason = f"Ray: {type(error).__name__}: {str(error).splitlines()[0][:200]}"
-        for item in items:
-            if item.id not in seen:
-                report.results.append(ItemResult(item.id, "failed", reason))
+    for item in work.items:
+        if item.id not in seen:
+            report.results.append(ItemResult(item.id, "failed", reason))

@@ -115,6 +115,19 @@ def read_shards(paths: list[Path]) -> list[Item]:
 
 def parquet_items(path: Path) -> list[Item]:
     """The rows of a Parquet file with ``id`` and ``text`` (or ``url``) columns."""
+    table, columns = open_parquet(path)
+    items: list[Item] = []
+    number = 0
+    for batch in table.iter_batches(columns=columns, batch_size=4096):
+        for row in batch.to_pylist():
+            number += 1
+            items.append(row_item(row, number))
+    return items
+
+
+def open_parquet(path: Path) -> tuple[Any, list[str]]:
+    """The ``pyarrow.parquet.ParquetFile`` and which of ``id``, ``text``, ``url`` it has
+    (``text`` or ``url`` required)."""
     parquet = pyarrow_parquet()
     try:
         table = parquet.ParquetFile(path)
@@ -124,21 +137,18 @@ def parquet_items(path: Path) -> list[Item]:
     if not names & {"text", "url"}:
         raise InputError(f"{path}: needs a \"text\" or \"url\" column (has: "
                          f"{', '.join(sorted(names))})")  # fmt: skip
-    columns = [c for c in ("id", "text", "url") if c in names]
-    items: list[Item] = []
-    number = 0
-    for batch in table.iter_batches(columns=columns, batch_size=4096):
-        for row in batch.to_pylist():
-            number += 1
-            items.append(_row_item(row, number))
-    return items
+    return table, [c for c in ("id", "text", "url") if c in names]
 
 
-def _row_item(row: dict[str, Any], number: int) -> Item:
+def row_id(raw: Any, number: int) -> str:
+    """A row's item id: its ``id`` (a string or an integer), else ``row-<number>``."""
+    return str(raw) if isinstance(raw, str | int) and str(raw) else f"row-{number}"
+
+
+def row_item(row: dict[str, Any], number: int) -> Item:
     from summarizer.batch.items import Item
 
-    raw_id = row.get("id")
-    item_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else f"row-{number}"
+    item_id = row_id(row.get("id"), number)
     if isinstance(row.get("text"), str):
         return Item(id=item_id, text=row["text"])
     if isinstance(row.get("url"), str):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from summarizer.batch.items import Item
+    from summarizer.batch.ray_parquet import ParquetRows
     from summarizer.batch.run import BatchOptions, BatchReport, ItemResult
     from summarizer.config import LLMSettings
     from summarizer.pricing import Price
@@ -120,7 +121,13 @@ def batch(
     console = Console(stderr=True)
     try:
         with opt.one_line_errors(), ExitStack() as closing:
-            items = read_corpus(source)
+            parquet = None
+            if executor == Executor.ray:  # Parquet: ids only; Ray's workers read the texts
+                from summarizer.batch.ray_parquet import read_ray_corpus
+
+                items, parquet = read_ray_corpus(source)
+            else:
+                items = read_corpus(source)
             for item in items:
                 item.allow_private_url = allow_private_urls
             check_out_dir(source, out)
@@ -137,7 +144,8 @@ def batch(
             shards = plan_shards(items, out, out_format, shard_size)  # before any work
             brief_into = _executor(executor, engine, settings, options, progress,
                                    reask=reask, poll_seconds=poll_seconds, processes=processes,
-                                   ray_address=ray_address, closing=closing)  # fmt: skip
+                                   ray_address=ray_address, parquet=parquet,
+                                   closing=closing)  # fmt: skip
             with progress:
                 if out_format == OutFormat.files:
                     report = brief_into(items, out)
@@ -165,6 +173,7 @@ def _executor(
     poll_seconds: float,
     processes: int | None,
     ray_address: str | None,
+    parquet: ParquetRows | None,
     closing: ExitStack,
 ) -> Callable[[list[Item], Path], BatchReport]:
     """What briefs items into a folder (OUT, or a shard's staging folder) where the
@@ -189,7 +198,7 @@ def _executor(
 
         return lambda items, folder: run_ray_batch(
             items, engine, settings, replace(options, out_dir=folder), processes=processes,
-            address=ray_address,
+            address=ray_address, parquet=parquet,
         )  # fmt: skip
     runner, options.concurrency = runner_for(engine, settings, processes=processes,
                                              concurrency=options.concurrency)  # fmt: skip

@@ -162,6 +162,103 @@ def test_ray_reads_parquet_and_resumes_from_the_command_line(
     assert stamps == {p.name: p.stat().st_mtime_ns for p in out.glob("[xyz].json")}
 
 
+def parquet_shards(folder: Path) -> Path:
+    """Four shards: string and integer ids, a duplicate id, a row with no text and a URL
+    that is not http(s). (A null in a ``text`` column of several shards would make the
+    driver read that row group's texts: ``ray_parquet._has_text``.)"""
+    import pyarrow
+    import pyarrow.parquet
+
+    paragraphs = [p for p in SEED.split("\n") if len(p.split()) > 12][:5]
+    folder.mkdir()
+    for name, ids, texts in (("a", ["x", "y"], paragraphs[:2]), ("b", [7, 8], paragraphs[2:4]),
+                             ("c", ["x", "w"], [paragraphs[4], paragraphs[0]])):
+        table = pyarrow.table({"id": ids, "text": texts})
+        pyarrow.parquet.write_table(table, folder / f"{name}.parquet")
+    pyarrow.parquet.write_table(pyarrow.table({"id": ["v"], "url": ["ftp://example.com/v"]}),
+                                folder / "d.parquet")  # fmt: skip
+    return folder
+
+
+def spy_parquet_reads(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The ``columns`` of every pyarrow Parquet read in this process (None: all)."""
+    import pyarrow.parquet
+
+    asked: list[Any] = []
+    for name in ("read", "read_row_group", "read_row_groups", "iter_batches"):
+        original = getattr(pyarrow.parquet.ParquetFile, name)
+
+        def spy(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            asked.append(kwargs.get("columns"))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(pyarrow.parquet.ParquetFile, name, spy)
+    return asked
+
+
+def outcomes(out: Path) -> list[tuple[str, str, str | None]]:
+    saved = json.loads((out / REPORT_NAME).read_text())
+    return [(r["id"], r["status"], r["reason"]) for r in saved["results"]]
+
+
+def test_ray_reads_parquet_shards_in_its_workers_and_briefs_as_local_does(
+    on_cluster: str, tmp_path: Path
+) -> None:
+    source = parquet_shards(tmp_path / "in")
+    common = ["--engine", "offline", "--no-cache"]
+    ray_args = ["batch", str(source), "--out", str(tmp_path / "ray"), "--executor", "ray"]
+    with pytest.MonkeyPatch.context() as spying:
+        asked = spy_parquet_reads(spying)
+        result = CliRunner().invoke(app, [*ray_args, *common])
+    assert result.exit_code == 1, result.output  # the duplicate and the ftp:// row
+    # the driver read the ids; the texts were read by Ray's workers only
+    assert asked and all(columns is not None and "text" not in columns for columns in asked)
+    local = ["batch", str(source), "--out", str(tmp_path / "local"), *common]
+    assert CliRunner().invoke(app, local).exit_code == 1
+    assert outcomes(tmp_path / "ray") == outcomes(tmp_path / "local")
+    statuses = {i: s for i, s, _ in outcomes(tmp_path / "ray")}
+    assert statuses["c.parquet:1"] == statuses["d.parquet:1"] == "failed"
+    names = sorted(p.name for p in (tmp_path / "local").glob("*.json") if p.name != REPORT_NAME)
+    assert names == ["7.json", "8.json", "w.json", "x.json", "y.json"]
+    for name in names:
+        assert without_timing(tmp_path / "ray" / name) == without_timing(tmp_path / "local" / name)
+    # resume: only the missing brief is made again; the others are skipped, untouched
+    (tmp_path / "ray" / "y.json").unlink()
+    stamps = {n: (tmp_path / "ray" / n).stat().st_mtime_ns for n in names if n != "y.json"}
+    assert CliRunner().invoke(app, [*ray_args, *common]).exit_code == 1
+    statuses = {i: s for i, s, _ in outcomes(tmp_path / "ray")}
+    assert statuses == {"x": "skipped", "y": "done", "7": "skipped", "8": "skipped",
+                        "c.parquet:1": "failed", "w": "skipped", "d.parquet:1": "failed"}
+    assert stamps == {n: (tmp_path / "ray" / n).stat().st_mtime_ns for n in stamps}
+    assert without_timing(tmp_path / "ray" / "y.json") == without_timing(
+        tmp_path / "local" / "y.json"
+    )
+
+
+def test_ray_writes_parquet_input_into_jsonl_shards_and_resumes_them(
+    on_cluster: str, tmp_path: Path
+) -> None:
+    from summarizer.batch.shards import read_records
+
+    source = parquet_shards(tmp_path / "in")
+    common = ["--engine", "offline", "--no-cache", "--out-format", "jsonl", "--shard-size", "3"]
+    ray_args = ["batch", str(source), "--out", str(tmp_path / "ray"), "--executor", "ray"]
+    assert CliRunner().invoke(app, [*ray_args, *common]).exit_code == 1
+    local = ["batch", str(source), "--out", str(tmp_path / "local"), *common]
+    assert CliRunner().invoke(app, local).exit_code == 1
+    shards = sorted(p.name for p in (tmp_path / "local").glob("briefs-*.jsonl"))
+    assert shards == ["briefs-00000.jsonl", "briefs-00001.jsonl", "briefs-00002.jsonl"]
+    for shard in shards:
+        records = [list(read_records(tmp_path / side / shard)) for side in ("ray", "local")]
+        for record in (r for side in records for r in side):
+            record["brief"]["meta"].pop("seconds")
+        assert records[0] == records[1]
+    assert outcomes(tmp_path / "ray") == outcomes(tmp_path / "local")
+    assert CliRunner().invoke(app, [*ray_args, *common]).exit_code == 1
+    statuses = {i: s for i, s, _ in outcomes(tmp_path / "ray")}
+    assert [i for i, s in statuses.items() if s != "skipped"] == ["c.parquet:1", "d.parquet:1"]
+
+
 def test_a_dead_worker_is_retried_and_an_article_that_kills_it_is_listed(
     on_cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,8 +4,13 @@ messages end to end are in test_bad_input.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,3 +85,57 @@ def test_stdin_is_read_as_dash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", None)
     with pytest.raises(InputError, match="stdin is closed"):
         read_bytes("-")
+
+
+@contextmanager
+def held_open(target: int | Path) -> Iterator[threading.Event]:
+    """A writer gives ``target`` (a pipe's write end, or a FIFO) the limit and one byte,
+    then holds it open until the block ends (30 s at most). The event is set as the writer
+    closes it."""
+    closed, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with open(target, "wb") as pipe:  # a FIFO waits here for its reader
+            with contextlib.suppress(BrokenPipeError):
+                pipe.write(b"a" * (MAX_BYTES + 1))
+                pipe.flush()
+            release.wait(timeout=30)
+            closed.set()  # before the close, so a reader that sees the end sees it set
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        yield closed
+    finally:
+        release.set()
+        writer.join(timeout=30)
+
+
+def test_a_stdin_past_the_limit_is_refused_without_reading_to_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the limit and one byte are read: an endless stdin cannot fill the memory."""
+    read_end, write_end = os.pipe()
+    with open(read_end, encoding="utf-8") as stdin, held_open(write_end) as closed:
+        monkeypatch.setattr(sys, "stdin", stdin)
+        with pytest.raises(InputError) as caught:
+            read_bytes("-")
+        assert not closed.is_set()  # refused while the stream was still open
+    assert str(caught.value) == "stdin: larger than 20 MB; split it first"
+
+
+def test_a_fifo_past_the_limit_is_refused_without_reading_to_its_end(tmp_path: Path) -> None:
+    """As ``summarize <(endless)``: a named pipe is read like stdin, up to the limit."""
+    fifo = tmp_path / "article"
+    os.mkfifo(fifo)
+    with held_open(fifo) as closed:
+        with pytest.raises(InputError) as caught:
+            read_bytes(str(fifo))
+        assert not closed.is_set()
+    assert str(caught.value) == f"{fifo}: larger than 20 MB; split it first"
+
+
+def test_stdin_of_exactly_the_limit_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO(b"a" * MAX_BYTES))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert len(read_bytes("-")[0]) == MAX_BYTES

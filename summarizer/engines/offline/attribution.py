@@ -261,6 +261,10 @@ class _Extractor:
             left = [t for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
             if left and verb.lemma_ in SPEECH_VERBS:
                 return left
+        # "A, X said, B": the cue clause sits inside the clause it reports.
+        if verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.lemma_ in SPEECH_VERBS:
+            own = {t.i for t in verb.subtree}
+            return [t for t in verb.head.subtree if t.i not in own] or None
         return None
 
     def left_content(self, sent: Span, verb: Token, subject: Token) -> list[Token] | None:

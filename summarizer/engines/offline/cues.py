@@ -23,14 +23,14 @@ SPEECH_VERBS = word_set(
     """say tell add note claim argue predict indicate write deny insist warn report
     explain acknowledge announce state declare confirm reveal admit assert mention
     contend concede complain recall remark reply respond observe emphasize
-    stress reiterate repeat testify tweet post allege estimate forecast caution vow
+    stress reiterate repeat testify tweet allege estimate forecast caution vow
     pledge promise boast joke quip speculate ask urge describe conclude recount
     disclose suggest signal hint propose exclaim shout scream yell
-    chant tout brag whisper muse quote retort counter email text"""
+    chant tout brag whisper muse retort counter email text"""
 )
 # Verbs of thinking, wanting and judging: content is a clause or the object.
 STANCE_VERBS = word_set(
-    """believe think expect hope fear worry doubt feel know understand agree
+    """believe think expect hope fear worry doubt know agree
     disagree criticize accuse blame question wonder show find want support
     praise mock refuse back endorse attack slam blast condemn defend reject
     dismiss discuss cite prefer plan intend decline consider call
@@ -38,7 +38,11 @@ STANCE_VERBS = word_set(
     favor envision realize insist suspect bemoan vow
     acknowledge concede predict deny propose promise pledge reveal confirm admit
     describe highlight stress emphasize recommend advocate thank congratulate offer
-    echo express encourage remind oppose lambaste trash swipe cheer downplay"""
+    echo express encourage remind oppose lambaste trash swipe cheer downplay
+    assure lament imply outline deem assail threaten reference recognize learn seem
+    appear read persuade answer invoke decide seek name credit rule"""
+    # The tagger's lemmas of "hoping" and "retweeted".
+    " hop retweete"
 )
 # Verbs that are cues only before a quotation ("he continued: ...").
 QUOTE_VERBS = word_set("continue begin conclude")
@@ -62,11 +66,14 @@ JUDGING_VERBS = word_set("accuse blame credit praise criticize describe label br
 NOMINAL_CUES = {
     **dict.fromkeys(("support", "call", "demand", "push", "plea", "argument"),
                     ("for",)),
-    **dict.fromkeys(("criticism", "denunciation", "view", "opinion", "rejection", "defense",
+    **dict.fromkeys(("criticism", "denunciation", "opinion", "rejection", "defense",
                      "praise", "condemnation", "dismissal"), ("of",)),
-    **dict.fromkeys(("comment", "remark", "statement", "message", "warning", "concern",
+    **dict.fromkeys(("comment", "remark", "statement", "warning", "concern",
                      "question", "complaint", "claim", "tweet"), ("about", "on")),
-    **dict.fromkeys(("attack", "position"), ("on", "against")),
+    "attack": ("on", "against"),
+    "opposition": ("to",),
+    "proposal": ("for",),
+    "decision": ("to", "on"),
 }
 # Verbs that withhold when negated ("did not elaborate", "would not comment on").
 WITHHELD = word_set(

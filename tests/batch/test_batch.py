@@ -431,8 +431,10 @@ def test_url_items_are_fetched_extracted_and_not_refetched(
     assert [(r.id, r.reason) for r in report.failures] == [
         ("gone", f"{base}/gone: the server answered HTTP 404")]
     seen.clear()
-    run(batch, RecordingEngine(), tmp_path)
+    again = run(batch, RecordingEngine(), tmp_path)
     assert seen == ["/gone"]
+    assert [(r.id, r.status, r.output) for r in again.results] == [
+        ("story", "skipped", str(tmp_path / "story.json")), ("gone", "failed", None)]
 
 
 # --------------------------------------------------------------------------- #

@@ -26,6 +26,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, cast
 
 import instructor
@@ -260,7 +261,7 @@ class LLMEngine(Engine):
         checker, tally = Checker(piece.text), Tally()
         max_tokens = self.settings.max_tokens or self.answer_tokens(piece.text)
         create = self._create(client, piece, model, deadline, max_tokens)
-        fix = self._create(client, piece, model, deadline, max_tokens, learn=False)
+        fix = partial(self._create, client, piece, model, deadline, max_tokens, learn=False)
         reasks = AsyncRetrying(
             stop=stop_after_attempt(1 + max(0, self.settings.max_reasks)),
             retry=retry_if_exception_type(PARSE_ERRORS),
@@ -292,9 +293,10 @@ class LLMEngine(Engine):
 
         async def transport(**kwargs: Any) -> Any:
             ready = with_article(kwargs, piece.text)
+            estimate = prompt_estimate(ready)
             if learn:
-                self._prompt_size = prompt_estimate(ready) - estimate_tokens(piece.text)  # learnt
-            fits = sizing.fit(max_tokens, self.window, prompt_estimate(ready))
+                self._prompt_size = estimate - estimate_tokens(piece.text)  # learnt
+            fits = sizing.fit(max_tokens, self.window, estimate)
             ready.setdefault("max_tokens", fits)  # unless set
             if self.send is not None and (answer := await self.send(ready, piece)) is not None:
                 return mark_cut_off(answer)
@@ -305,7 +307,7 @@ class LLMEngine(Engine):
                     deadline=deadline,
                 )
             except ContextExceeded as error:
-                error.estimate = prompt_estimate(ready)  # beside the server's own count
+                error.estimate = estimate  # beside the server's own count
                 raise
             return mark_cut_off(response)  # whatever finish_reason says
 
@@ -313,7 +315,7 @@ class LLMEngine(Engine):
 
     async def _requote(
         self,
-        create: Callable[..., Any],
+        fix: Callable[[], Callable[..., Any]],
         draft: DraftBrief,
         checker: Checker,
         model: str,
@@ -331,7 +333,7 @@ class LLMEngine(Engine):
         request.update(model=model, strict=False, hooks=hooks)
         request["temperature"] = self.settings.temperature
         try:
-            answer = await create(**request)
+            answer = await fix()(**request)
         except REQUOTE_ERRORS as error:
             failed = f"asking again for {len(lost)} items' quotes failed"
             warnings.append(f"{failed}: {clip(str(error))}")

@@ -44,7 +44,11 @@ MODULES = (
     Module(
         "grounding",
         ("summarizer/grounding/*",),
-        ("tests/test_grounding.py", "tests/test_grounding_edges.py"),
+        (
+            "tests/test_grounding.py",
+            "tests/test_grounding_edges.py",
+            "tests/test_grounding_mutants.py",
+        ),
     ),
     Module(
         "scoring",
@@ -53,6 +57,7 @@ MODULES = (
             "tests/evaluation/test_scoring.py",
             "tests/evaluation/test_scoring_rules.py",
             "tests/evaluation/test_matching.py",
+            "tests/evaluation/test_scoring_mutants.py",
         ),
     ),
     Module(
@@ -64,6 +69,7 @@ MODULES = (
             "tests/engines/llm/test_llm_explain.py",
             "tests/engines/llm/test_llm_endpoint_faults.py",
             "tests/engines/llm/test_llm_retry_policy.py",
+            "tests/engines/llm/test_llm_transport_mutants.py",
         ),
     ),
     Module(
@@ -73,6 +79,8 @@ MODULES = (
             "tests/engines/offline/test_offline_attribution.py",
             "tests/engines/offline/test_offline_quotes.py",
             "tests/engines/offline/test_direct_vs_partial_quotes.py",
+            "tests/engines/offline/test_offline_attribution_mutants.py",
+            "tests/engines/offline/test_offline_tuned_cues.py",
             # The engine's own tests reach attribution through every form news uses.
             "tests/engines/offline/test_offline_sources.py",
             "tests/engines/offline/test_offline_claims.py",
@@ -102,6 +110,8 @@ MODULES = (
             "tests/batch/test_batch_safety.py",
             "tests/batch/test_batch_cache.py",
             "tests/batch/test_batch_run.py",
+            "tests/batch/test_batch_timing.py",
+            "tests/batch/test_batch_keys.py",
         ),
     ),
     Module(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,10 +58,13 @@ class BriefCache:
     """Brief JSON by key. One connection, used from one thread.
 
     ``lock_timeout``: seconds to wait while another run holds the database locked.
+    ``sleep``: how to wait between tries to create the table (a test passes a fake).
     """
 
-    def __init__(self, folder: Path | None = None, *, lock_timeout: float = 5.0) -> None:
+    def __init__(self, folder: Path | None = None, *, lock_timeout: float = 5.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.folder = folder or default_cache_dir()
+        self._sleep = sleep
         self.path = self.folder / FILE_NAME
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -85,7 +89,7 @@ class BriefCache:
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) or attempt == tries - 1:
                     raise
-                time.sleep(0.05 * (attempt + 1))
+                self._sleep(0.05 * (attempt + 1))
 
     def get(self, key: CacheKey) -> str | None:
         """The brief JSON stored under ``key``, or ``None`` (also when the database cannot be

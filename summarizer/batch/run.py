@@ -225,8 +225,9 @@ async def _brief_item(item: Item, batch: _Batch) -> ItemResult:
     key = key_for(digest, batch.identity)
     cached = options.cache.brief(key, text) if options.cache is not None else None
     brief = cached or await batch.runner.brief(text)
-    # A runner may price its own tokens (the Batch API's: some at half price); that stays.
-    priced = None if cached else brief.meta.cost_usd
+    # A brief keeps the price it was made at: its runner's own (the Batch API's half
+    # price) or, from the cache, the one stamped when it was made.
+    priced = brief.meta.cost_usd
     stamp(brief, text, options.price, digest)
     if priced is not None and options.price is not None:
         brief.meta.cost_usd = priced

@@ -201,7 +201,7 @@ class _Extractor:
         if purpose_of_anonymity(verb):
             return None
         subject = speaker(verb)
-        tokens = self.clause_content(verb, sent)
+        tokens = self.clause_content(verb)
         if subject is None or subject.i > verb.i:
             inverted = inverted_subject(verb)
             if inverted is not None and tokens is None:
@@ -242,15 +242,14 @@ class _Extractor:
         return self.attribution(_token_interval(verb), quote,
                                 char_interval(source_tokens(subject)), subject.i)
 
-    def clause_content(self, verb: Token, sent: Span) -> list[Token] | None:
+    def clause_content(self, verb: Token) -> list[Token] | None:
         for child in verb.children:
             if child.dep_ in CLAUSE_DEPS:
                 return self.clause_and_tail(verb, child)
         if verb.lemma_ == "call":
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ in ("for", "on"):
-                    rest = [t for t in verb.subtree if t.i > child.i - (child.lower_ == "on")]
-                    return [t for t in rest if t.i >= child.i + 1] or None
+                    return [t for t in verb.subtree if t.i > child.i] or None
         for child in verb.children:
             if child.dep_ == "xcomp" and verb.lemma_ in CUE_VERBS:
                 return list(child.subtree)
@@ -280,7 +279,8 @@ class _Extractor:
     def object_content(self, verb: Token) -> list[Token] | None:
         if verb.lemma_ in ("say", "tell", "ask"):
             return None
-        deps: tuple[str, ...] = ("dobj", "oprd", "ccomp", "xcomp")
+        # No "ccomp": a verb with one has its content from clause_content.
+        deps: tuple[str, ...] = ("dobj", "oprd", "xcomp")
         if verb.lemma_ in JUDGING_VERBS:
             deps = (*deps, "prep")
         objects = [c for c in verb.rights if c.dep_ in deps]

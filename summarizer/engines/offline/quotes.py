@@ -131,15 +131,11 @@ class Quotes:
         return None
 
     def widen(self, found: CharInterval) -> CharInterval:
-        """Content that opens a quotation runs to its close, even in a later sentence."""
+        """Content takes in whole every quotation it overlaps: one it opens runs to its
+        close, even in a later sentence."""
         start, end = found.start, found.end
-        for q in self.from_(start):
+        for q in self.from_(start):  # each ends after ``start``: it overlaps unless after
             if q.start >= end:
                 break
-            if q.end <= start:
-                continue
-            inside_start = q.start <= start + 1
-            inside_end = q.end >= end - 1
-            if inside_start or (inside_end and q.start < end):
-                start, end = min(start, q.start), max(end, q.end)
+            start, end = min(start, q.start), max(end, q.end)
         return CharInterval(start, end)

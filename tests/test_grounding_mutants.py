@@ -303,3 +303,27 @@ def test_a_region_exactly_a_band_width_from_a_chosen_one_is_not_aligned() -> Non
     found = Grounder(article).find_all("very runs high")
     assert [(m.start, m.end) for m in found] == [(38, 60)]
     assert found[0].score == pytest.approx(0.75)
+
+
+def test_fuzzy_matches_that_only_touch_are_both_kept() -> None:
+    # U+2474 and U+2475 normalise to "(1)" and "(2)": tokens c d x 1 2 y c d, where "1"
+    # is article character 6 and "2" character 7. Quote 2 c d 1: diagonals -1 -1 0 and
+    # 4 5 5, regions from -1 and 4 (5 apart). Window 0..7: c d (+4) x (-1) 1 (+2) = 5,
+    # first at "1" (2 y c d also scores 5, later); window 4..7: 2 y(-1) c d = 5. Both
+    # 3 matched over 4 tokens (score 0.75): [0, 7) and [7, 14) touch at 7.
+    article = "c d x \u2474\u2475 y c d."
+    found = Grounder(article).find_all("2 c d 1")
+    assert [(m.start, m.end, m.method) for m in found] == [(0, 7, "fuzzy"), (7, 14, "fuzzy")]
+    assert [m.score for m in found] == pytest.approx([0.75, 0.75])
+
+
+def test_a_better_fuzzy_match_keeps_an_earlier_one_that_only_touches_it() -> None:
+    # Tokens p c(1) q c(3) d x 1(6) 2(7) c d(9); "1" is character 12, "2" character 13.
+    # Quote 2 c d 1: diagonals 0 2 2 3 7 7 7; from 0 four within 0..4 (first), from 7
+    # three (7 apart). Window 0..8 stops before d(9): c d (+4) x (-1) 1 (+2) = 5, 3 over
+    # 4 tokens, score 0.75, [6, 13). Window 7..9: 2 c d = 6, 3 over 3, score 6/7,
+    # [13, 18). The better one is kept first; the other only touches it and stays.
+    article = "p c q c d x \u2474\u2475 c d."
+    found = Grounder(article).find_all("2 c d 1")
+    assert [(m.start, m.end) for m in found] == [(6, 13), (13, 18)]
+    assert [m.score for m in found] == pytest.approx([0.75, 6 / 7])

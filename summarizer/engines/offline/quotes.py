@@ -8,6 +8,7 @@ it (the news convention for a quotation over several paragraphs).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
@@ -20,6 +21,8 @@ CLOSE_QUOTES = "”\""
 CUE_REACH = 30
 # How far after a quotation's cue its continuation ('"A," she said. "B."') may open.
 CONTINUATION_REACH = 120
+# A blank line, whatever the line ends (CRLF) or the blanks on it.
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def quotations(text: str) -> list[CharInterval]:
@@ -122,10 +125,12 @@ class Quotes:
             gap = self.text[position : q.start]
             if not first:
                 return q if gap.strip() == "" else None
-            if len(gap) > CONTINUATION_REACH or ("\n\n" in gap and gap.strip() not in ("", ".")):
+            if len(gap) > CONTINUATION_REACH or (
+                PARAGRAPH_BREAK.search(gap) and gap.strip() not in ("", ".")
+            ):
                 return None
             tail = gap.rsplit(".", 1)[-1] if "." in gap else gap.rsplit(",", 1)[-1]
-            if tail.strip(" \n") == "" and ("," in gap or "." in gap):
+            if tail.strip() == "" and ("," in gap or "." in gap):
                 return q
             return None
         return None

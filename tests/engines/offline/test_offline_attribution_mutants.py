@@ -269,3 +269,24 @@ def test_a_quotation_with_no_clause_in_it_is_the_content_of_its_cue(
     (item,) = found(text)
     assert (item.cue.of(text), source(item, text)) == (cue, speaker)
     assert (item.text(text), item.direct) == (quotation, True)
+
+
+@pytest.mark.parametrize("space", [" ", "\n", "\u00a0", "\t", "\r\n"])
+def test_a_quotation_resumed_after_the_cue_sentence_continues_whatever_the_space(
+    space: str,
+) -> None:
+    # A no-break space (scraped pages) or a CRLF line end is still only a space.
+    text = f'"The plan is a disaster," the mayor said.{space}"We will fight it in court."'
+    (item,) = found(text)
+    assert pieces(item, text) == ['"The plan is a disaster,"', '"We will fight it in court."']
+    assert (source(item, text), item.direct) == ("the mayor", True)
+
+
+@pytest.mark.parametrize("blank", ["\n\n", "\r\n\r\n", "\n \n"])
+def test_a_quotation_after_a_blank_line_is_not_the_cue_sentences_continuation(
+    blank: str,
+) -> None:
+    text = (f'"The plan is a disaster," the mayor said. The council met.{blank}'
+            '"We will fight it in court."')  # fmt: skip
+    items = found(text)
+    assert [pieces(item, text) for item in items] == [['"The plan is a disaster,"']]

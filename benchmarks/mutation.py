@@ -16,6 +16,10 @@ A module's copy is kept, so a second run only re-tests what changed, and
 ``cd <workdir>/<module> && mutmut show <name>`` shows a mutant. The last line is
 ``SUMMARY module=killed/total ...``; ``--check`` exits 1 when a module kills less than
 ``--min`` (default 0.85) of its mutants.
+
+The latest figures, with every surviving mutant and why it survives, are in docs/mutation.md.
+Use ``--retest`` only after adding tests: once a module's code changes, mutant numbers
+shift and old verdicts no longer fit, so run it again without ``--retest``.
 """
 
 from __future__ import annotations

@@ -263,7 +263,10 @@ class _Extractor:
         # "A, X said, B": the cue clause sits inside the clause it reports.
         if verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.lemma_ in SPEECH_VERBS:
             own = {t.i for t in verb.subtree}
-            return [t for t in verb.head.subtree if t.i not in own] or None
+            content = [t for t in verb.head.subtree if t.i not in own]
+            if any(t.is_quote for t in verb.subtree):  # '"A," X said, "B"': B continues A
+                content = [t for t in content if t.i < verb.i]
+            return content or None
         return None
 
     def left_content(self, sent: Span, verb: Token, subject: Token) -> list[Token] | None:

@@ -52,3 +52,15 @@ def test_tuned_cue_makes_a_claim_of_its_speaker() -> None:
     claims = [c for c in brief.claims if c.source_id is not None]
     assert any("reopen in May" in c.evidence[0].text and "Patel" in names[c.source_id]
                for c in claims)
+
+
+@pytest.mark.parametrize("marks", ['""', "“”"])
+def test_a_cue_inside_a_quotation_gives_a_direct_quote_in_two_pieces(marks: str) -> None:
+    # '"A," X said, "B"': the parser hangs the cue on B's clause, but the cue interrupts
+    # one quotation; the cue itself is never part of what was said.
+    o, c = marks
+    text = f"{o}We lost,{c} the coach said, {o}but we will be back next year.{c}"
+    (item,) = extract(nlp.parse(text))
+    assert [piece.of(text) for piece in item.content] == [
+        f"{o}We lost,{c}", f"{o}but we will be back next year.{c}"]
+    assert item.direct and item.source is not None and item.source.of(text) == "the coach"

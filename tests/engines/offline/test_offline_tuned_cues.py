@@ -55,12 +55,17 @@ def test_tuned_cue_makes_a_claim_of_its_speaker() -> None:
 
 
 @pytest.mark.parametrize("marks", ['""', "“”"])
-def test_a_cue_inside_a_quotation_gives_a_direct_quote_in_two_pieces(marks: str) -> None:
-    # '"A," X said, "B"': the parser hangs the cue on B's clause, but the cue interrupts
+@pytest.mark.parametrize(("first", "source", "cue", "second"), [
+    ("It is not fair,", "he", "says", "there are people who never get listened to."),
+    ("We lost,", "the coach", "said", "but we will be back next year."),
+])
+def test_a_cue_inside_a_quotation_gives_a_direct_quote_in_two_pieces(
+    marks: str, first: str, source: str, cue: str, second: str,
+) -> None:
+    # '"A," X said, "B"': the parser may hang the cue on B's clause, but the cue interrupts
     # one quotation; the cue itself is never part of what was said.
     o, c = marks
-    text = f"{o}We lost,{c} the coach said, {o}but we will be back next year.{c}"
+    text = f"{o}{first}{c} {source} {cue}, {o}{second}{c}"
     (item,) = extract(nlp.parse(text))
-    assert [piece.of(text) for piece in item.content] == [
-        f"{o}We lost,{c}", f"{o}but we will be back next year.{c}"]
-    assert item.direct and item.source is not None and item.source.of(text) == "the coach"
+    assert [piece.of(text) for piece in item.content] == [f"{o}{first}{c}", f"{o}{second}{c}"]
+    assert item.direct and item.source is not None and item.source.of(text) == source

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import locale
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from locales import ascii_locale
 from test_batch import RecordingEngine, brief_of, run
 
 from summarizer.batch.cache import BriefCache, CacheKey, key_for
@@ -29,17 +28,6 @@ def test_an_engine_naming_no_model_keys_its_briefs_with_empty_fields(tmp_path: P
     cache._db.execute("INSERT INTO briefs VALUES ('sha', 'offline', '', '', '{}', 0)")
     cache._db.commit()
     assert cache.get(key) == "{}"
-
-
-@contextmanager
-def ascii_locale() -> Iterator[None]:
-    """The C locale's ASCII, as a cron job or a minimal container may run with."""
-    before = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    try:
-        yield
-    finally:
-        locale.setlocale(locale.LC_CTYPE, before)
 
 
 def test_a_rerun_in_an_ascii_locale_skips_a_finished_non_ascii_article(tmp_path: Path) -> None:

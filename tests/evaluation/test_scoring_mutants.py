@@ -206,31 +206,26 @@ def test_a_claim_source_that_is_no_labelled_source_is_compared_by_name(
     assert scores["claims.attribution"] == ev.Ratio(right, 1)
 
 
-def test_of_two_matching_sources_the_one_with_the_same_name_and_words_wins() -> None:
+@pytest.mark.parametrize(("first", "second", "extra"), [
     # Both cite the label's words (overlap 1). "Jane Roe": same name after titles go
     # (+1) and similarity {jane, roe} vs {minister, jane, roe} = 0.8 -> 2.08.
-    # "Jane Roe, minister": other name, similarity 1.0 -> 1.1. The first is paired.
+    # "Jane Roe, minister": other name, similarity 1.0 -> 1.1. "Jane Roe" is paired.
+    ("Jane Roe, minister", "Jane Roe", "Jane Roe, minister"),
+    # Neither has the label's name. "the finance minister" shares {minister} with
+    # {minister, jane, roe}: 2/5 -> 1.04; "a spokesman" none -> 1.0. The former is paired.
+    ("a spokesman", "the finance minister", "a spokesman"),
+])
+def test_of_two_sources_matching_by_evidence_the_closer_label_wins(
+    first: str, second: str, extra: str
+) -> None:
     made = brief(sources=[
-        {"id": "s1", "label": "Jane Roe, minister", "anonymous": False,
+        {"id": "s1", "label": first, "anonymous": False,
          "evidence": [ev_at("Minister Jane Roe")]},
-        {"id": "s2", "label": "Jane Roe", "anonymous": False,
+        {"id": "s2", "label": second, "anonymous": False,
          "evidence": [ev_at("Jane Roe said")]},
     ])  # fmt: skip
     score = ev.score_brief(made, case(sources=[MINISTER]), ARTICLE)
-    assert score.extras["sources"] == ["Jane Roe, minister"]
-
-
-def test_of_two_sources_matching_by_evidence_the_closer_label_wins() -> None:
-    # Both cite the label's words, neither has its name. "the finance minister" shares
-    # {minister} with {minister, jane, roe}: 2/5 -> 1.04; "a spokesman" none -> 1.0.
-    made = brief(sources=[
-        {"id": "s1", "label": "a spokesman", "anonymous": False,
-         "evidence": [ev_at("Minister Jane Roe")]},
-        {"id": "s2", "label": "the finance minister", "anonymous": False,
-         "evidence": [ev_at("Jane Roe said")]},
-    ])  # fmt: skip
-    score = ev.score_brief(made, case(sources=[MINISTER]), ARTICLE)
-    assert score.extras["sources"] == ["a spokesman"]
+    assert score.extras["sources"] == [extra]
 
 
 # --------------------------------------------------------------------------- parties

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import io
-import locale
 import os
 import socket
 import stat
@@ -21,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from locales import ascii_locale
 
 from summarizer.errors import InputError
 from summarizer.inputs import files
@@ -245,17 +245,12 @@ def test_a_fifo_is_written_through_in_utf8(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ascii_locale() -> Iterator[None]:
-    """The C locale, whose default encoding is ASCII (``LANG=C`` on an older system)."""
-    saved = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    try:
+def c_locale() -> Iterator[None]:
+    with ascii_locale():
         yield
-    finally:
-        locale.setlocale(locale.LC_CTYPE, saved)
 
 
-@pytest.mark.usefixtures("ascii_locale")
+@pytest.mark.usefixtures("c_locale")
 def test_the_output_is_utf8_whatever_the_locale(appended: tuple[Path, int], tmp_path: Path) -> None:
     log, fd = appended
     write_atomic(Path(f"/dev/fd/{fd}"), "Café\n")

@@ -14,19 +14,15 @@ are estimated from the prompt's characters (``summarizer.text.estimate_tokens``)
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import openai
 import pydantic_core
-from openai._constants import RAW_RESPONSE_HEADER
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from openai.types.chat import ChatCompletion
 
 from summarizer.text import estimate_tokens
 
@@ -165,7 +161,7 @@ async def stream_chat(
     """
     extra = {"stream_options": {"include_usage": True}} if usage and stream else {}
     # Outside the clock: openai imports its resources on first use (half a second).
-    body = _body(request, extra, stream)
+    create: Any = client.chat.completions.with_streaming_response.create
     loop = asyncio.get_running_loop()
     started = loop.time()
     end = started + timeout
@@ -176,7 +172,7 @@ async def stream_chat(
             # httpx's own timeout is a backstop: ours (the asyncio one) ends the request
             async with (
                 _StallWatch(limit, stall_timeout, end) as watch,
-                _open(client, request, body, extra, stream, timeout + 1.0) as response,
+                create(**request, **extra, stream=stream, timeout=timeout + 1.0) as response,
             ):
                 if not stream or "json" in response.headers.get("content-type", ""):
                     return await _whole(response)  # the server ignored "stream": one answer
@@ -264,82 +260,6 @@ class _StallWatch:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-
-
-def _open(
-    client: openai.AsyncOpenAI,
-    request: dict[str, Any],
-    body: dict[str, Any] | None,
-    extra: dict[str, Any],
-    stream: bool,
-    timeout: float,
-) -> Any:
-    """openai's ``chat.completions.with_streaming_response.create``; ``body`` (from ``_body``)
-    posted the way it posts it, when there is one."""
-    if body is None:
-        create = client.chat.completions.with_streaming_response.create
-        return create(**request, **extra, stream=stream, timeout=timeout)
-    options: dict[str, Any] = {"headers": {RAW_RESPONSE_HEADER: "stream"}, "timeout": timeout}
-    if request.get("extra_body") is not None:
-        options["extra_json"] = request["extra_body"]
-    return _posted(client, body, options)
-
-
-@asynccontextmanager
-async def _posted(
-    client: openai.AsyncOpenAI, body: dict[str, Any], options: dict[str, Any]
-) -> AsyncIterator[Any]:
-    """The response to ``body`` as ``with_streaming_response`` gives it: unread, then closed."""
-    response: Any = await client.post(
-        "/chat/completions",
-        cast_to=ChatCompletion,
-        body=body,
-        options=cast(Any, options),
-        stream=body["stream"],
-        stream_cls=openai.AsyncStream[ChatCompletionChunk],
-    )
-    try:
-        yield response
-    finally:
-        await response.close()
-
-
-def _body(request: dict[str, Any], extra: dict[str, Any], stream: bool) -> dict[str, Any] | None:
-    """The JSON body openai's ``create`` sends for ``request`` (``extra_body`` is merged in
-    later), or None when only ``create`` can tell: for names it does not take, and for values
-    other than plain JSON, which its ``transform`` may change. Plain JSON it sends unchanged,
-    only slowly (a millisecond of CPU per request, 16 requests at a time in a batch)."""
-    keys = _create_keys()
-    names = set(request)
-    if not {"messages", "model"} <= names <= {*keys, "extra_body"} - {*_OURS}:
-        return None
-    fields = {**request, **extra, "stream": stream}
-    fields.pop("extra_body", None)
-    if not _plain(fields):
-        return None
-    return {key: fields[key] for key in keys if key in fields}
-
-
-_OURS = ("stream", "stream_options")  # set by ``stream_chat``, never by the request
-
-
-@cache
-def _create_keys() -> tuple[str, ...]:
-    """The body's names in the order openai's ``create`` puts them: its parameters'."""
-    from openai.resources.chat.completions import AsyncCompletions
-
-    options = ("self", "extra_headers", "extra_query", "extra_body", "timeout")
-    names = inspect.signature(AsyncCompletions.create).parameters
-    return tuple(name for name in names if name not in options)
-
-
-def _plain(value: Any) -> bool:
-    """Whether ``value`` is JSON as ``json.loads`` gives it."""
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_plain(item) for item in value)
-    return value is None or isinstance(value, str | int | float)
 
 
 _DONE: dict[str, Any] = {}

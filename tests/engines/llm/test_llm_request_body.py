@@ -1,9 +1,10 @@
 """The request ``stream_chat`` posts is, byte for byte, the one openai's ``create`` sends.
 
-``stream_chat`` posts plain-JSON requests itself (openai's ``create`` transforms
-every one first, a millisecond of CPU that changes nothing in plain JSON) and
-leaves the rest to ``create``. Both go to ``ScriptedServer`` on 127.0.0.1,
-which records each body as parsed (keys in the order sent).
+What ``stream_chat`` adds (``stream``, ``stream_options``, its timeout) must leave
+the request otherwise as ``create`` sends it; a body built by hand to skip
+``create``'s per-request transform would have to pass this too. Both go to
+``ScriptedServer`` on 127.0.0.1, which records each body as parsed (keys in the
+order sent).
 """
 
 from __future__ import annotations

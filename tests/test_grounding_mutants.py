@@ -327,3 +327,31 @@ def test_a_better_fuzzy_match_keeps_an_earlier_one_that_only_touches_it() -> Non
     found = Grounder(article).find_all("2 c d 1")
     assert [(m.start, m.end) for m in found] == [(6, 13), (13, 18)]
     assert [m.score for m in found] == pytest.approx([0.75, 6 / 7])
+
+
+@pytest.mark.parametrize(
+    ("article", "aligned_regions"),
+    [
+        # Every region holds at most 2 of the 4 words (red fox ... runs high, 30 tokens
+        # apart): below 3/4, so no region is worth a full alignment.
+        ("Red fox at dawn. " + "Filler words come here now. " * 6 + "It runs high.", 0),
+        # One region holds 3 of the 4 words: it alone is aligned.
+        ("Red fox runs low. " + "Filler words come here now. " * 6 + "It runs high.", 1),
+    ],
+)
+def test_only_regions_holding_three_quarters_of_the_quote_are_aligned(
+    monkeypatch: pytest.MonkeyPatch, article: str, aligned_regions: int
+) -> None:
+    # Each window is a full alignment, so the count bounds the work; the limit is the
+    # same 0.75 coverage a match must reach anyway.
+    import summarizer.grounding.grounder as grounder
+
+    calls: list[int] = []
+
+    def counting(window: list[str], words: list[str]) -> object:
+        calls.append(len(window))
+        return local_alignment(window, words)
+
+    monkeypatch.setattr(grounder, "local_alignment", counting)
+    Grounder(article).find_all("red fox runs high")
+    assert len(calls) == aligned_regions

@@ -74,6 +74,14 @@ def extract(doc: Doc) -> list[Attribution]:
     return _Extractor(doc).run()
 
 
+def _second_half(child: Token) -> bool:
+    """'said she was "not only here to do my job" but also to back her candidate': an
+    infinitive with no subject of its own cannot be a second act of the speaker."""
+    return (child.dep_ == "conj"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children))
+
+
 def _token_interval(token: Token) -> CharInterval:
     return CharInterval(token.idx, token.idx + len(token.text))
 
@@ -228,6 +236,9 @@ class _Extractor:
             return tokens
         for child in verb.rights:
             if child.i <= clause.i or child.dep_ in ("punct", "cc"):
+                continue
+            if _second_half(child):
+                tokens.extend(child.subtree)
                 continue
             if any(is_cue_verb(t) for t in child.subtree) or child.dep_ == "conj":
                 break

@@ -290,3 +290,42 @@ def test_a_quotation_after_a_blank_line_is_not_the_cue_sentences_continuation(
             '"We will fight it in court."')  # fmt: skip
     items = found(text)
     assert [pieces(item, text) for item in items] == [['"The plan is a disaster,"']]
+
+
+# -- what the parser hangs on a cue's conjunction ---------------------------------- #
+
+
+def test_not_only_but_also_an_infinitive_is_the_second_half_of_the_content() -> None:
+    text = ('The proof was a video clip from a rally with Smith and Jones, where the governor '
+            'of Ohio said he was "not only here to do my job" but also to back his candidate.')
+    items = found(text)
+    assert [item.cue.of(text) for item in items] == ["said"]
+    assert pieces(items[0], text) == [
+        'he was "not only here to do my job" but also to back his candidate']
+    assert source(items[0], text) == "the governor of Ohio"
+
+
+def test_words_hung_on_a_cues_conjunction_stay_out_of_its_content() -> None:
+    # A parse fixed by hand, as the parser gives it in longer sentences: "but" (with
+    # "also" under it) and "left" hang on "said", so "but also left early" is a second
+    # act of the mayor, not part of what she said.
+    from spacy.tokens import Doc
+
+    from summarizer.engines.offline.attribution import _Extractor
+
+    words = ["The", "mayor", "said", "she", "was", '"', "here", "to", "do", "my", "job",
+             '"', "but", "also", "left", "early", "."]
+    heads = [1, 2, 2, 4, 2, 4, 4, 8, 4, 10, 8, 8, 2, 12, 2, 14, 2]
+    deps = ["det", "nsubj", "ROOT", "nsubj", "ccomp", "punct", "advmod", "aux", "xcomp",
+            "poss", "dobj", "punct", "cc", "advmod", "conj", "advmod", "punct"]
+    pos = ["DET", "NOUN", "VERB", "PRON", "AUX", "PUNCT", "ADV", "PART", "VERB", "PRON",
+           "NOUN", "PUNCT", "CCONJ", "ADV", "VERB", "ADV", "PUNCT"]
+    lemmas = ["the", "mayor", "say", "she", "be", '"', "here", "to", "do", "my", "job", '"',
+              "but", "also", "leave", "early", "."]
+    spaces = [True, True, True, True, True, False, True, True, True, True, False, True, True,
+              True, True, False, False]
+    doc = Doc(nlp.parse("x").vocab, words=words, spaces=spaces, heads=heads, deps=deps,
+              pos=pos, lemmas=lemmas)
+    content = _Extractor(doc).clause_content(doc[2])
+    assert content is not None
+    assert sorted(t.i for t in content) == list(range(3, 12))

@@ -5,7 +5,9 @@ hand-labelled brief (``draft.answer_for``, as ``tests/oracle_server.py`` sends
 it) serialised as a model writes it: compact JSON, UTF-8 characters as they
 are. Prints per case and in total the ratio answer / article tokens, now and
 for the draft format at git ``HEAD`` ("before"), and the ratio of the answer's
-words alone ("words": no keys, ids or punctuation), the floor for any layout.
+words alone ("words": no keys, ids or punctuation), the floor for any layout, and of
+the same JSON with every key cut to one letter ("1-key"), about the floor for any JSON
+that keeps these items as objects.
 Target: at most 2.0.
 
     pip install -e '.[bench]'
@@ -66,22 +68,35 @@ def _strings(node: object) -> list[str]:
     return [node] if isinstance(node, str) else []
 
 
-def content_floor(cases_dir: Path) -> dict[str, int]:
-    """Tokens of the answer's words alone (summary, names, labels, statements, quotes,
-    questions; not ids): the floor no JSON layout can go under, by case id."""
+def floors(cases_dir: Path) -> dict[str, tuple[int, int]]:
+    """Two floors for the gold answer, by case id: tokens of its words alone (summary,
+    names, labels, statements, quotes, questions; not ids), which no layout can go
+    under, and of the same JSON with every key cut to one letter, which no JSON layout
+    of these items can go far under."""
     from oracle_server import gold_brief
 
     from summarizer.engines.llm.draft import answer_for
     from summarizer.evaluation.cases import Articles, load_cases
 
     articles = Articles.default(cases_dir)
-    floor: dict[str, int] = {}
+    found: dict[str, tuple[int, int]] = {}
     for case in load_cases(cases_dir):
         text = articles.read(case.article)
-        if text is not None:
-            words = _strings(answer_for(gold_brief(case, text), text))
-            floor[case.id] = sum(tokens(w) for w in words if not ID.fullmatch(w))
-    return floor
+        if text is None:
+            continue
+        answer = answer_for(gold_brief(case, text), text)
+        words = sum(tokens(w) for w in _strings(answer) if not ID.fullmatch(w))
+        keys = json.dumps(_one_letter_keys(answer), ensure_ascii=False, separators=(",", ":"))
+        found[case.id] = (words, tokens(keys))
+    return found
+
+
+def _one_letter_keys(node: object) -> object:
+    if isinstance(node, dict):
+        return {key[0]: _one_letter_keys(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_one_letter_keys(value) for value in node]
+    return node
 
 
 def before(cases_dir: Path) -> dict[str, tuple[int, int]]:
@@ -111,12 +126,13 @@ def main() -> int:
 
     now = measure(args.cases_dir)
     was = {} if args.no_before else before(args.cases_dir)
-    floor = content_floor(args.cases_dir)
-    print(f"{'case':<45} {'article':>7} {'before':>7} {'after':>7} {'words':>7}")
+    floor = floors(args.cases_dir)
+    print(f"{'case':<45} {'article':>7} {'before':>7} {'after':>7} {'words':>7} {'1-key':>7}")
     for case_id, (article, answer) in now.items():
         old = f"{was[case_id][1] / article:.2f}x" if case_id in was else "-"
-        words = floor[case_id] / article
-        print(f"{case_id:<45} {article:>7} {old:>7} {answer / article:>6.2f}x {words:>6.2f}x")
+        words, keys = (n / article for n in floor[case_id])
+        print(f"{case_id:<45} {article:>7} {old:>7} {answer / article:>6.2f}x {words:>6.2f}x "
+              f"{keys:>6.2f}x")  # fmt: skip
     total_article = sum(a for a, _ in now.values())
     total_now = sum(n for _, n in now.values()) / total_article
     worst = max(n / a for a, n in now.values())

@@ -6,9 +6,11 @@ cues that report the same words twice."""
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract
+from summarizer.engines.offline.attribution import Attribution, _Extractor, extract
+from summarizer.engines.offline.cues import char_interval
 
 
 def found(text: str) -> list[Attribution]:
@@ -305,27 +307,54 @@ def test_not_only_but_also_an_infinitive_is_the_second_half_of_the_content() -> 
     assert source(items[0], text) == "the governor of Ohio"
 
 
-def test_words_hung_on_a_cues_conjunction_stay_out_of_its_content() -> None:
-    # A parse fixed by hand, as the parser gives it in longer sentences: "but" (with
-    # "also" under it) and "left" hang on "said", so "but also left early" is a second
-    # act of the mayor, not part of what she said.
-    from spacy.tokens import Doc
+def hand_parsed(rows: list[tuple[str, int, str, str, str]]) -> Doc:
+    """A parse fixed by hand, one (word, head, dep, pos, lemma) per token, words
+    separated by spaces: the rules under test, whatever the parser would make of it."""
+    words, heads, deps, pos, lemmas = (list(column) for column in zip(*rows, strict=True))
+    spaces = [not (k + 1 < len(words) and words[k + 1] in '.,"') for k in range(len(words))]
+    return Doc(nlp.parse("x").vocab, words=words, spaces=spaces, heads=heads, deps=deps,
+               pos=pos, lemmas=lemmas)
 
-    from summarizer.engines.offline.attribution import _Extractor
 
-    words = ["The", "mayor", "said", "she", "was", '"', "here", "to", "do", "my", "job",
-             '"', "but", "also", "left", "early", "."]
-    heads = [1, 2, 2, 4, 2, 4, 4, 8, 4, 10, 8, 8, 2, 12, 2, 14, 2]
-    deps = ["det", "nsubj", "ROOT", "nsubj", "ccomp", "punct", "advmod", "aux", "xcomp",
-            "poss", "dobj", "punct", "cc", "advmod", "conj", "advmod", "punct"]
-    pos = ["DET", "NOUN", "VERB", "PRON", "AUX", "PUNCT", "ADV", "PART", "VERB", "PRON",
-           "NOUN", "PUNCT", "CCONJ", "ADV", "VERB", "ADV", "PUNCT"]
-    lemmas = ["the", "mayor", "say", "she", "be", '"', "here", "to", "do", "my", "job", '"',
-              "but", "also", "leave", "early", "."]
-    spaces = [True, True, True, True, True, False, True, True, True, True, False, True, True,
-              True, True, False, False]
-    doc = Doc(nlp.parse("x").vocab, words=words, spaces=spaces, heads=heads, deps=deps,
-              pos=pos, lemmas=lemmas)
+def said_content(*rest: tuple[str, int, str, str, str]) -> str:
+    """What "The mayor said she was here ..." reports, the rest hung as given."""
+    doc = hand_parsed([("The", 1, "det", "DET", "the"), ("mayor", 2, "nsubj", "NOUN", "mayor"),
+                       ("said", 2, "ROOT", "VERB", "say"), ("she", 4, "nsubj", "PRON", "she"),
+                       ("was", 2, "ccomp", "AUX", "be"), ("here", 4, "advmod", "ADV", "here"),
+                       *rest, (".", 2, "punct", "PUNCT", ".")])  # fmt: skip
     content = _Extractor(doc).clause_content(doc[2])
     assert content is not None
-    assert sorted(t.i for t in content) == list(range(3, 12))
+    interval = char_interval(content)
+    assert interval is not None
+    return interval.of(doc.text)
+
+
+BUT = ("but", 2, "cc", "CCONJ", "but")
+
+
+@pytest.mark.parametrize(
+    ("rest", "reported"),
+    [
+        # "but also": "also" hangs on the cue's "but"; "left early" is a second act.
+        ([BUT, ("also", 6, "advmod", "ADV", "also"), ("left", 2, "conj", "VERB", "leave"),
+          ("early", 8, "advmod", "ADV", "early")], "she was here"),
+        # an infinitive with no subject: the second half of what she said
+        ([BUT, ("to", 8, "aux", "PART", "to"), ("back", 2, "conj", "VERB", "back"),
+          ("Jones", 8, "dobj", "PROPN", "Jones")], "she was here but to back Jones"),
+        # ... and what hangs on the cue after it still belongs to the content
+        ([BUT, ("to", 8, "aux", "PART", "to"), ("back", 2, "conj", "VERB", "back"),
+          ("Jones", 8, "dobj", "PROPN", "Jones"), ("in", 2, "prep", "ADP", "in"),
+          ("May", 10, "pobj", "PROPN", "May")], "she was here but to back Jones in May"),
+        # another auxiliary: a second act of the mayor's
+        ([BUT, ("will", 8, "aux", "AUX", "will"), ("run", 2, "conj", "VERB", "run"),
+          ("again", 8, "advmod", "ADV", "again")], "she was here"),
+        # an infinitive with a subject of its own is no second half either
+        ([BUT, ("him", 9, "nsubj", "PRON", "he"), ("to", 9, "aux", "PART", "to"),
+          ("win", 2, "conj", "VERB", "win")], "she was here"),
+        ([BUT, ("him", 9, "nsubjpass", "PRON", "he"), ("to", 9, "aux", "PART", "to"),
+          ("win", 2, "conj", "VERB", "win")], "she was here"),
+    ],
+)
+def test_what_hangs_on_a_cues_conjunction(rest: list[tuple[str, int, str, str, str]],
+                                          reported: str) -> None:
+    assert said_content(*rest) == reported

@@ -9,7 +9,8 @@ sentence names one. Forms covered:
   ("X said A and added B") that share the subject of their head;
 * verbs whose content is their object ("denied the report", "called for a ban",
   "accused X of Y") and nouns that report a stance ("his support for X");
-* "according to X, Y" and "Y, according to X"; headlines "Name: statement";
+* "according to X, Y" and "Y, according to X"; "in a poll, Y"; headlines "Name: statement";
+* framed cues: "see X as Y", "feel (that) Y";
 * quotations: content is the whole quotation, even when it runs over sentences, and
   a quotation continued after the cue ('"A," she said. "B."') is a second piece.
 
@@ -27,12 +28,16 @@ from typing import TYPE_CHECKING
 from summarizer.engines.offline.cues import (
     CLAUSE_DEPS,
     CUE_VERBS,
+    JUDGING_PREPOSITIONS,
     JUDGING_VERBS,
     NOMINAL_CUES,
     PREPOSITION_VERBS,
     QUOTE_VERBS,
     SPEECH_VERBS,
+    SUBJECT_DEPS,
+    call_preposition,
     char_interval,
+    framed_cue,
     inverted_subject,
     is_cue_verb,
     purpose_of_anonymity,
@@ -40,6 +45,7 @@ from summarizer.engines.offline.cues import (
     speaker,
     subject_of,
     withholds,
+    without_circumstances,
     without_participle_cues,
 )
 from summarizer.engines.offline.nlp import text_of
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
 MAX_PIECES = 6  # quotations one attribution may chain
 # Cues that stand even inside another attribution's content.
 PLAIN_SPEECH = ("said", "says", "say", "according to")
+POLLS = ("poll", "survey")  # "in the latest poll, ...": a source of its own
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,9 @@ class _Extractor:
                 found.append(self.according(sent, token))
             elif self.quotes.at(_token_interval(token)) is not None:
                 continue
-            elif is_cue_verb(token) and not _withheld(token):
+            elif token.lower_ == "in" and token.dep_ == "prep" and token.head.dep_ == "ROOT":
+                found.append(self.in_poll(sent, token))
+            elif (is_cue_verb(token) or framed_cue(token)) and not _withheld(token):
                 found.append(self.verb(sent, token))
             elif token.pos_ == "NOUN" and token.lemma_.lower() in NOMINAL_CUES:
                 found.append(self.nominal(token))
@@ -182,6 +191,19 @@ class _Extractor:
         return self.attribution(cue, content, char_interval(source_tokens(objects[0])),
                                 objects[0].i)
 
+    def in_poll(self, sent: Span, token: Token) -> Attribution | None:
+        """'In the latest poll, Trump leads by 8 points': the poll is the source."""
+        poll = next((c for c in token.children if c.dep_ == "pobj"
+                     and c.lemma_.lower() in POLLS), None)
+        if poll is None or any(is_cue_verb(t) for t in sent):
+            return None
+        phrase = {t.i for t in token.subtree}
+        content = self.content_interval([t for t in sent if t.i not in phrase])
+        if content is None:
+            return None
+        return self.attribution(_token_interval(token), content,
+                                char_interval(source_tokens(poll)), poll.i)
+
     # -- nominal cues: "his support for X", "voiced criticism of X" ------------- #
 
     def nominal(self, noun: Token) -> Attribution | None:
@@ -220,6 +242,9 @@ class _Extractor:
         content = self.content_interval(tokens) if tokens else self.quote_after(verb, sent)
         if content is None and tokens is None and not _describes(verb):
             content = self.content_interval(self.object_content(verb))
+        if content is None and tokens is None and verb.lemma_ in SPEECH_VERBS:
+            # '"A," he said at a hearing.' parsed as two clauses, or "A" left a sentence apart.
+            content = self.quotes.before(min(subject.left_edge.idx, verb.idx))
         if content is None:
             return None
         return self.attribution(_token_interval(verb), content,
@@ -231,7 +256,7 @@ class _Extractor:
         Modifiers after the clause usually belong to it ("... is 'peanuts,' compared
         to ..."), unless they hold a cue of their own ("..., adding that ...").
         """
-        tokens = list(clause.subtree)
+        tokens = _without_second_act(verb, clause, list(clause.subtree))
         if clause.i < verb.i:
             return tokens
         for child in verb.rights:
@@ -247,25 +272,38 @@ class _Extractor:
 
     def quote_verb(self, sent: Span, verb: Token) -> Attribution | None:
         subject = subject_of(verb)
-        quote = self.quote_after(verb, sent)
-        if subject is None or quote is None:
+        if subject is None:
+            return None
+        # '"A," she continued.' as well as 'she continued: "A"'.
+        quote = self.quote_after(verb, sent) or self.quotes.before(
+            min(subject.left_edge.idx, verb.idx))
+        if quote is None:
             return None
         return self.attribution(_token_interval(verb), quote,
                                 char_interval(source_tokens(subject)), subject.i)
 
     def clause_content(self, verb: Token) -> list[Token] | None:
-        for child in verb.children:
-            if child.dep_ in CLAUSE_DEPS:
-                return self.clause_and_tail(verb, child)
+        clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS]
+        if clauses:
+            # "Few would admit it, but X says he was lost": the clause after the cue.
+            after = [c for c in clauses if c.i > verb.i and c.dep_ == "ccomp"]
+            quoted = self.quotes.at(_token_interval(clauses[0])) is not None
+            return self.clause_and_tail(verb, after[0] if len(clauses) > 1 and after
+                                        and not quoted else clauses[0])
         if verb.lemma_ == "call":
-            for child in verb.children:
-                if child.dep_ == "prep" and child.lower_ in ("for", "on"):
-                    return [t for t in verb.subtree if t.i > child.i] or None
+            called = call_preposition(verb)
+            if called is not None:
+                after = [t for t in verb.subtree if t.i > called.i]
+                return without_circumstances(verb, after) or None
         for child in verb.children:
             if child.dep_ == "xcomp" and verb.lemma_ in CUE_VERBS:
                 return list(child.subtree)
         # "Y, X said": the cue verb hangs off the clause it reports.
-        if verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.i < verb.i:
+        # A participle or "when asked" has no subject of its own: it adds to the clause
+        # before it ("..., warning of floods"), it does not report it.
+        if verb.dep_ in ("ccomp", "parataxis", "advcl") and verb.head.i < verb.i and (
+            any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        ):
             own = {t.i for t in verb.subtree}
             head = verb.head
             left = [t for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
@@ -297,7 +335,10 @@ class _Extractor:
         deps: tuple[str, ...] = ("dobj", "oprd", "xcomp")
         if verb.lemma_ in JUDGING_VERBS:
             deps = (*deps, "prep")
-        objects = [c for c in verb.rights if c.dep_ in deps]
+        # "dismissed him as a populist": the "as" is part of any stance's object.
+        objects = [c for c in verb.rights if (c.dep_ in deps and (
+            c.dep_ != "prep" or c.lower_ in JUDGING_PREPOSITIONS))
+            or (c.dep_ == "prep" and c.lower_ == "as")]
         if any(c.dep_ == "dobj" for c in objects):
             return [t for c in objects for t in c.subtree]
         return self.preposition_object(verb)
@@ -317,7 +358,7 @@ class _Extractor:
     def content_interval(self, tokens: list[Token] | None) -> CharInterval | None:
         if not tokens:
             return None
-        found = char_interval(without_participle_cues(tokens))
+        found = char_interval(without_participle_cues(_without_according(tokens)))
         return None if found is None else self.quotes.widen(found)
 
     def attribution(self, cue: CharInterval, content: CharInterval, source: CharInterval | None,
@@ -337,7 +378,34 @@ class _Extractor:
 def _withheld(verb: Token) -> bool:
     """The cue, or a cue it reports to ('did not say whether she would back it'), holds
     speech back: that is an unknown, never a statement."""
-    return withholds(verb) or any(withholds(a) for a in verb.ancestors)
+    if withholds(verb):
+        return True
+    current = verb
+    while current.dep_ != "conj" and current.head.i != current.i:  # "declined ... but said"
+        current = current.head
+        if withholds(current):
+            return True
+    return False
+
+
+def _without_second_act(verb: Token, clause: Token, tokens: list[Token]) -> list[Token]:
+    """'said she was tired and predicted a win': a cue coordinated with the clause, in the
+    cue's own tense and with no subject, is the speaker's next act, not what was said."""
+    for child in clause.children:
+        if child.dep_ == "conj" and child.i > clause.i and is_cue_verb(child) and (
+            child.tag_ == verb.tag_ != clause.tag_
+        ) and not any(c.dep_ in SUBJECT_DEPS for c in child.children):
+            cut = {t.i for t in child.subtree} | {
+                t.i for t in clause.children if t.dep_ == "cc" and t.i < child.i}
+            return [t for t in tokens if t.i not in cut]
+    return tokens
+
+
+def _without_according(tokens: list[Token]) -> list[Token]:
+    """'He said it was a lie, according to witnesses': the other cue is not content."""
+    cut = {t.i for token in tokens if token.lower_ == "according" and token.i + 1 < len(
+        token.doc) and token.nbor().lower_ == "to" for t in token.subtree}
+    return [t for t in tokens if t.i not in cut] if cut else tokens
 
 
 def _describes(verb: Token) -> bool:

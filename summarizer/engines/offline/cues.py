@@ -85,6 +85,16 @@ WITHHELD = word_set(
 # telling something: "refused to keep his hands up" is an act, not a gap.
 REFUSALS = word_set("decline refuse")
 REFUSED_TELLING = WITHHELD | SPEECH_VERBS | word_set("discuss speculate talk threaten")
+# What a judging verb's preposition brings in ("blamed X for Y", "described X as Y").
+JUDGING_PREPOSITIONS = word_set("of for as with over")
+# Where or when something was said, not what: "in a statement", "on Monday".
+MEDIA = word_set(
+    """statement interview speech post tweet letter release conference appearance rally
+    remark op-ed column email video hearing debate address briefing call message"""
+)
+# Cues only in one frame: "sees him as a threat", "feel they were wronged".
+SEEING_VERBS = word_set("see view regard perceive")
+FEELING_VERBS = word_set("feel")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -237,3 +247,43 @@ def purpose_of_anonymity(verb: Token) -> bool:
     if verb.dep_ not in ("xcomp", "advcl", "acl"):
         return False
     return any(t.lower_ in ("anonymity", "authorized") for t in verb.head.subtree)
+
+
+def circumstance(prep: Token) -> bool:
+    """'in a statement', 'on Monday', 'at a rally': where or when, not what."""
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return prep.dep_ == "prep" and bool(objects) and (
+        objects[0].ent_type_ in ("DATE", "TIME") or objects[0].lemma_.lower() in MEDIA
+    )
+
+
+def call_preposition(verb: Token) -> Token | None:
+    """The 'for' of 'called for a ban' or 'on' of 'called on Congress to act', also when
+    the parser hangs it on a medium: 'called in a statement for higher wages'."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "on") and not circumstance(child):
+            return child
+    for child in verb.children:
+        if child.dep_ == "prep" and circumstance(child):
+            for grand in (g for c in child.children for g in c.children):
+                if grand.dep_ == "prep" and grand.lower_ == "for":
+                    return grand
+    return None
+
+
+def without_circumstances(verb: Token, tokens: list[Token]) -> list[Token]:
+    """The tokens without the verb's 'in a statement on Monday' that follow the content."""
+    cut = {t.i for c in verb.children if c.dep_ == "prep" and circumstance(c)
+           and c.i > tokens[0].i for t in c.subtree} if tokens else set()
+    return [t for t in tokens if t.i not in cut]
+
+
+def framed_cue(token: Token) -> bool:
+    """'see X as Y' and 'feel (that) Y': cues only with that object or clause."""
+    lemma = token.lemma_.lower()
+    if token.pos_ != "VERB" or lemma not in SEEING_VERBS | FEELING_VERBS:
+        return False
+    deps = {c.dep_ for c in token.children}
+    if lemma in FEELING_VERBS:
+        return "ccomp" in deps
+    return "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)

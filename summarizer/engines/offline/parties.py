@@ -8,6 +8,7 @@ them into the brief's ``Party`` entries, and ``listed`` picks those worth listin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 MEDIA_WORDS = word_set(
@@ -39,6 +40,7 @@ class PartyMention:
     kind: PartyKind
     names: list[str] = field(default_factory=list)
     ranges: list[CharInterval] = field(default_factory=list)
+    bare: list[str] = field(default_factory=list)  # names as the entity gives them, no title
     acts: bool = False
     role: bool = False  # some mention is a subject or object, not only a modifier
     fragment: bool = True  # every mention is a piece of a longer name ("Secretary of State")
@@ -46,6 +48,10 @@ class PartyMention:
     def notable(self) -> bool:
         """Worth listing: named more than once or doing something, and a name of its own."""
         return not self.fragment and (len(self.ranges) > 1 or self.role)
+
+    def full_name(self) -> str:
+        """The longest name the entity itself gives ('Bruce Ash' for 'Chairman Bruce Ash')."""
+        return max(self.bare or self.names, key=len)
 
 
 def clean_name(text: str) -> str:
@@ -86,6 +92,25 @@ def _acts(entity: Span, kind: PartyKind) -> bool:
 
 
 ROLE_DEPS = ("nsubj", "nsubjpass", "dobj", "dative", "appos", "conj")
+# "president of the Apartment Owners Association": a body a named person speaks for.
+AFFILIATION_NOUNS = word_set(
+    "president director spokesman spokeswoman spokesperson official officer executive "
+    "founder lawyer attorney counsel"
+)
+# "the Clinton campaign", "Tulsa police": a body or group named after a party; kind by noun.
+GROUP_NOUNS: dict[str, PartyKind] = {
+    "campaign": "organization", "administration": "government",
+    "government": "government", "police": "government", "military": "government",
+    "supporter": "group", "protester": "group", "protestor": "group",
+}
+# "the town council", "the state Senate": a body known by its level, not by a name.
+BODY_NOUNS = word_set(
+    "council legislature assembly senate parliament commission board committee court"
+)
+SEAT = "body:white house"
+JURISDICTIONS = word_set(
+    "city town state county village district school municipal provincial regional federal"
+)
 # "talks with X", "support from X": prepositions that make X take part, unlike "in X".
 ROLE_PREPOSITIONS = word_set("with from against by to for including between among")
 NAME_PARTS = word_set("secretary department ministry minister director office committee")
@@ -94,6 +119,10 @@ NAME_PARTS = word_set("secretary department ministry minister director office co
 def _has_role(entity: Span) -> bool:
     root = entity.root
     if root.dep_ == "pobj" and (root.head.dep_ == "agent" or root.head.lower_ in ROLE_PREPOSITIONS):
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and (
+        root.head.head.lemma_.lower() in AFFILIATION_NOUNS
+    ):
         return True
     return root.dep_ in ROLE_DEPS or (root.dep_ == "poss" and root.head.dep_ in ROLE_DEPS)
 
@@ -116,6 +145,7 @@ def with_title(entity: Span) -> Span:
     while start > 0:
         before = doc[start - 1]
         titled = before.pos_ == "PROPN" or before.text == "-" or before.ent_type_ == "NORP"
+        titled = titled or (before.lower_ in JURISDICTIONS and entity.label_ == "ORG")
         if not (titled and start <= before.head.i < entity.end):
             break
         start -= 1
@@ -136,21 +166,29 @@ def _person_key(words: list[str]) -> str:
     return "person:" + (words[0] + " " + words[-1] if len(words) > 1 else words[-1]).lower()
 
 
+def _person_words(entity: Span) -> list[str]:
+    """The words of a person's own name: 'Reince Priebus' in 'RNC Chairman Reince Priebus'."""
+    return _key_words(clean_name(entity.text))
+
+
 class _Surnames:
     """Where each full name is mentioned, by surname: a lone 'Ellis' is the Ellis named
-    last before it (as a subject, if one was), else the first Ellis named."""
+    last before it (as a subject, if one was), else the first Ellis named. A lone given
+    name ('Hillary') is the one full name it begins, when only one does."""
 
     def __init__(self, entities: list[Span]) -> None:
         self.named: dict[str, list[tuple[int, str, bool]]] = {}
         self.longer: dict[str, str] = {}  # "person:suu kyi" -> "person:aung kyi"
-        full = [_key_words(clean_name(with_title(e).text)) for e in entities
-                if e.label_ == "PERSON"]
+        self.given: dict[str, set[str]] = {}  # "hillary" -> {"person:hillary clinton"}
+        full = [_person_words(e) for e in entities if e.label_ == "PERSON"]
         for entity in entities:
-            words = _key_words(clean_name(with_title(entity).text))
+            words = _person_words(entity)
             if entity.label_ == "PERSON" and len(words) > 1:
                 subject = entity.root.dep_ in ("nsubj", "nsubjpass")
+                key = self.full_key(words, full)
                 self.named.setdefault(words[-1].lower(), []).append(
-                    (entity.start_char, self.full_key(words, full), subject))
+                    (entity.start_char, key, subject))
+                self.given.setdefault(words[0].lower(), set()).add(key)
 
     def full_key(self, words: list[str], full: list[list[str]]) -> str:
         """'Suu Kyi' is 'Aung San Suu Kyi': a name that ends a longer one is that one."""
@@ -166,6 +204,11 @@ class _Surnames:
     def __contains__(self, surname: str) -> bool:
         return surname in self.named
 
+    def given_key(self, name: str) -> str | None:
+        """The full name a lone given name begins, when exactly one does."""
+        keys = self.given.get(name, set())
+        return next(iter(keys)) if len(keys) == 1 and name not in self.named else None
+
     def key(self, surname: str, position: int) -> str:
         named = self.named[surname]
         before = [n for n in named if n[0] < position]
@@ -173,10 +216,30 @@ class _Surnames:
         return (subjects or before or named[:1])[-1][1]
 
 
+def _outlets(entities: list[Span]) -> dict[str, list[str]]:
+    """Longer outlet names by their last word: 'post' -> ['new york post']."""
+    found: dict[str, list[str]] = {}
+    for entity in entities:
+        words = [w.lower() for w in _key_words(clean_name(entity.text))]
+        if entity.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_WORDS:
+            names = found.setdefault(words[-1], [])
+            if " ".join(words) not in names:
+                names.append(" ".join(words))
+    return found
+
+
+def _body_key(words: list[str], outlets: dict[str, list[str]]) -> str:
+    """'the Post' is the one outlet named in full that ends in 'Post', when there is one."""
+    name = " ".join(words).lower()
+    longer = outlets.get(name, [])
+    return "body:" + (longer[0] if len(longer) == 1 else name)
+
+
 def collect(doc: Doc) -> list[PartyMention]:
     """Entities grouped into parties; single names join the full name they end."""
     entities = [e for e in doc.ents if e.label_ in ACTOR_LABELS]
     surnames = _Surnames(entities)
+    outlets = _outlets(entities)
     text = text_of(doc)
     groups: dict[str, PartyMention] = {}
     for entity in entities:
@@ -188,26 +251,74 @@ def collect(doc: Doc) -> list[PartyMention]:
         last = words[-1].lower()
         turn = is_turn_label(entity, text)
         person = entity.label_ == "PERSON" or turn
-        if person or (len(words) == 1 and last in surnames):
+        # "Priya said": a lone given name, whatever label the tagger gave it as a subject.
+        alone = len(words) == 1 and (person or entity.root.dep_ in ("nsubj", "nsubjpass"))
+        given = surnames.given_key(last) if alone else None
+        if person or given is not None or (len(words) == 1 and last in surnames):
             label_kind = "person"
-            if len(words) > 1 or last not in surnames:
-                key = _person_key(words)
+            own = _person_words(entity)
+            if given is not None:
+                key = given
+            elif len(own) > 1 or last not in surnames:
+                key = _person_key(own)
                 key = surnames.longer.get(key, key)
             else:
                 key = surnames.key(last, entity.start_char)
         else:
-            key = "body:" + " ".join(words).lower()  # one party per name, whatever its label
+            key = _body_key(words, outlets)  # one party per name, whatever its label
         group = groups.setdefault(key, PartyMention(kind=label_kind))
         group.names.append(name)
         bare = clean_name(entity.text)  # "Jason Chaffetz" in "Chairman Jason Chaffetz"
         if bare != name and bare not in group.names and any(ch.isalpha() for ch in bare):
             group.names.append(bare)
+        if any(ch.isalpha() for ch in bare):
+            group.bare.append(bare)
         start = with_title(entity).start_char
         group.ranges.append(CharInterval(start, start + len(name)))
         group.acts = group.acts or person or _acts(entity, label_kind)
         group.role = group.role or _has_role(entity) or turn
         group.fragment = group.fragment and _is_fragment(entity) and not turn
+    _described(doc, groups)
     return [g for g in groups.values() if g.acts]
+
+
+def _described(doc: Doc, groups: dict[str, PartyMention]) -> None:
+    """Parties the article names by description: 'the Clinton campaign', 'Tulsa police',
+    'the town council' (a body of a jurisdiction) when they act or are acted on."""
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.ent_type_ or token.pos_ != "NOUN" or not _has_role_token(token):
+            continue
+        if lemma in GROUP_NOUNS:
+            owner = next((c for c in token.children if c.dep_ in ("compound", "poss")
+                          and c.ent_type_ in ACTOR_LABELS), None)
+            if owner is None or (owner.ent_type_ == "GPE" and lemma == "government"):
+                continue  # "Ukraine's government" is Ukraine, a country acting as a state
+            start = owner.left_edge
+            key = f"group:{clean_name(owner.text).lower()} {lemma}"
+            if lemma == "administration" and SEAT in groups:
+                key = SEAT  # "the Obama administration" and "the White House": one actor
+            kind = GROUP_NOUNS[lemma]
+        elif lemma in BODY_NOUNS:
+            level = next((c for c in token.children if c.dep_ in ("compound", "amod")
+                          and c.lower_ in JURISDICTIONS), None)
+            if level is None:
+                continue
+            start, key, kind = level, f"body:{level.lower_} {lemma}", "government"
+        else:
+            continue
+        span = doc[start.i : token.i + 1]
+        group = groups.setdefault(key, PartyMention(kind=kind, fragment=False))
+        group.names.append(clean_name(span.text))
+        group.ranges.append(CharInterval(span.start_char, span.end_char))
+        group.acts = group.role = True
+        group.fragment = False
+
+
+def _has_role_token(token: Token) -> bool:
+    if token.dep_ == "pobj" and token.head.lower_ in ROLE_PREPOSITIONS:
+        return True
+    return token.dep_ in ROLE_DEPS or (token.dep_ == "poss" and token.head.dep_ in ROLE_DEPS)
 
 
 def to_parties(groups: list[PartyMention]) -> list[Party]:
@@ -229,11 +340,13 @@ def party_at(groups: list[PartyMention], interval: CharInterval) -> int | None:
     return None
 
 
-def last_person(groups: list[PartyMention], before: int,
-                *, whole: bool = True) -> tuple[int, CharInterval] | None:
+def last_person(groups: list[PartyMention], before: int, *, whole: bool = True,
+                skip: Callable[[CharInterval], bool] | None = None,
+                ) -> tuple[int, CharInterval] | None:
     """The person named last before offset ``before``: its group's index and that mention.
 
     With ``whole``, the mention ends by ``before``; without, it only starts before it.
+    Mentions for which ``skip`` is true are passed over.
     """
     best: tuple[int, CharInterval] | None = None
     for index, group in enumerate(groups):
@@ -241,6 +354,8 @@ def last_person(groups: list[PartyMention], before: int,
             continue
         for mention in group.ranges:
             ahead = mention.end <= before if whole else mention.start < before
+            if skip is not None and ahead and skip(mention):
+                continue
             if ahead and (best is None or mention.start > best[1].start):
                 best = (index, mention)
     return best

@@ -36,8 +36,8 @@ def quotations(text: str) -> list[CharInterval]:
             mark = _opening_mark(text, i)
             if mark:
                 start, closer = i, PAIRS[mark]
-        elif text.startswith(closer, i) and i > start + 1:
-            found.append(CharInterval(start, i + len(closer)))
+        elif i > start + 1 and _closes(text, i, closer):
+            found.append(CharInterval(start, i + len(_closes(text, i, closer))))
             start = None
         elif text[i] == "\n" and text[i + 1 : i + 2] == "\n":
             reopen = _reopening(text, i, start)
@@ -48,6 +48,19 @@ def quotations(text: str) -> list[CharInterval]:
                 continue
         i += 1
     return found
+
+
+def _closes(text: str, i: int, closer: str) -> str:
+    """The mark that closes the quotation at ``i``, if any: its own kind, or the other
+    double mark, as in an article that mixes them ('“No," he said'); a straight mark
+    closes a curly quotation only after a word, not where a quotation inside would open."""
+    if text.startswith(closer, i):
+        return closer
+    if closer == '"' and text[i] == "”":
+        return "”"
+    if closer == "”" and text[i] == '"' and not text[i - 1].isspace():
+        return '"'
+    return ""
 
 
 def _reopening(text: str, i: int, start: int) -> int | None:
@@ -73,7 +86,9 @@ def _opening_mark(text: str, i: int) -> str:
 
 
 def _opens(text: str, i: int) -> bool:
-    return i == 0 or not text[i - 1].isalnum()
+    """A straight mark opens after no word and before one ('" he said' closes)."""
+    after = text[i + 1 : i + 2]
+    return (i == 0 or not text[i - 1].isalnum()) and after != "" and not after.isspace()
 
 
 class Quotes:
@@ -115,6 +130,16 @@ class Quotes:
             if q.start > cue_end + CUE_REACH:
                 break
         return None
+
+    def before(self, sentence_start: int) -> CharInterval | None:
+        """'"A," \nTrump said.': the quotation the parser left in the sentence before a
+        cue's sentence that holds nothing else, on the same line."""
+        index = bisect_right(self.ends, sentence_start) - 1
+        if index < 0:
+            return None
+        quote = self.spans[index]
+        gap = self.text[quote.end : sentence_start]
+        return quote if len(gap) <= 3 and "\n" not in gap else None
 
     def continuation(self, position: int, first: bool) -> CharInterval | None:
         """The quotation that continues one: after the cue's clause (``first``), or right

@@ -14,12 +14,20 @@ attribution has); ``to_sources`` turns it into the brief's ``Source`` entries.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.attribution import Attribution
 from summarizer.engines.offline.nlp import text_of
-from summarizer.engines.offline.parties import PartyMention, clean_name, last_person, party_at
+from summarizer.engines.offline.parties import (
+    TITLE_WORDS,
+    PartyMention,
+    clean_name,
+    last_person,
+    party_at,
+)
+from summarizer.engines.offline.quotes import quotations
 from summarizer.schema import Evidence, Source
 from summarizer.spans import CharInterval
 from summarizer.text import word_set
@@ -41,6 +49,24 @@ PEOPLE_NOUNS = ANONYMOUS_HEADS | word_set(
     "delegate republican democrat conservative liberal leader veteran worker protester "
     "some many others several most few"
 )
+# "a number of lawmakers", "dozens of members": the people counted are the source.
+QUANTITY_NOUNS = word_set("number dozen dozens handful majority couple lot array host score")
+# "the president", "the California congressman": a title that points back to a person.
+TITLE_NOUNS = {
+    "president": ("president", "president-elect"),
+    "chairman": ("chairman", "chair"),
+    "chairwoman": ("chairwoman", "chair"),
+    "senator": ("senator", "sen."),
+    "congressman": ("congressman", "rep.", "representative"),
+    "congresswoman": ("congresswoman", "rep.", "representative"),
+    "governor": ("governor", "gov."),
+    "mayor": ("mayor",),
+    "secretary": ("secretary",),
+    "minister": ("minister",),
+    "chancellor": ("chancellor",),
+    "nominee": ("nominee",),
+}
+SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson")
 DEFINITE = word_set("the this that these those")
 PERSON_PRONOUNS = word_set("he she him her")
 OTHER_PRONOUNS = word_set("i we they it you me us them")
@@ -129,6 +155,13 @@ class _Resolver:
         self.text = text_of(doc)
         self.parties = parties
         self.table = SourceTable()
+        self.quoted = quotations(self.text)
+        self.quote_ends = [q.end for q in self.quoted]
+
+    def in_quotation(self, found: CharInterval) -> bool:
+        """Whether ``found`` lies in a quotation: words a speaker says, not the narration."""
+        index = bisect_right(self.quote_ends, found.start)
+        return index < len(self.quoted) and self.quoted[index].overlaps(found)
 
     def run(self, found: list[Attribution]) -> SourceTable:
         table = self.table
@@ -155,9 +188,10 @@ class _Resolver:
         tokens = list(span) if span is not None else [head]
         lower = head.lower_
         if head.pos_ == "PRON" and lower in PERSON_PRONOUNS:
-            near = last_person(self.parties, source.start)
+            near = last_person(self.parties, source.start, skip=self.in_quotation)
             if near is None:  # a lead's "he" before anyone is named: the sentence's speaker
                 return _nearest_source(table, source.start, False)
+            near = self.subject_of_sentence(near, source.start)
             return self.named(near[1], near[0])
         if head.pos_ == "PRON" and lower in OTHER_PRONOUNS:
             return _nearest_source(table, source.start, None)
@@ -171,10 +205,14 @@ class _Resolver:
         party = self.party_of(head, source)
         if party is not None:
             return self.named(source, party)
+        titled = self.titled_person(head, tokens, source)
+        if titled is not None:
+            return titled
         label = source.of(self.text)
-        anonymous = _is_anonymous(head)
+        counted = _counted(head)
+        anonymous = _is_anonymous(counted)
         draft = SourceDraft(label=label, anonymous=anonymous, head=head.lemma_.lower(),
-                            count=_count(head) if anonymous else None)
+                            count=_count(head) if anonymous and counted is head else None)
         return table.add("label:" + label.lower(), draft, source)
 
     def back_reference(self, head: Token, found: CharInterval) -> int | None:
@@ -213,8 +251,73 @@ class _Resolver:
                 return index
         return None
 
+    def subject_of_sentence(self, near: tuple[int, CharInterval],
+                            before: int) -> tuple[int, CharInterval]:
+        """'Obama said after meeting with Putin. He ...': a person named only after a
+        preposition gives way to the subject of that sentence's main verb."""
+        span = self.doc.char_span(near[1].start, near[1].end, alignment_mode="expand")
+        if span is None or span.root.dep_ != "pobj":
+            return near
+        sent = span.sent
+        best = near
+        for index, group in enumerate(self.parties):
+            if group.kind != "person":
+                continue
+            for mention in group.ranges:
+                if not (sent.start_char <= mention.start and mention.end <= before):
+                    continue
+                other = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+                if other is not None and other.root.dep_ in ("nsubj", "nsubjpass") and (
+                    other.root.head == sent.root and not self.in_quotation(mention)
+                ):
+                    best = (index, mention)
+        return best
+
+    def titled_person(self, head: Token, tokens: list[Token], found: CharInterval) -> int | None:
+        """'the California congressman said': the person named before with that title
+        ('Rep. Adam Schiff'), else the named person who spoke last before."""
+        titles = TITLE_NOUNS.get(head.lemma_.lower())
+        plural = head.tag_ == "NNS"  # "the senators": back to senators named together
+        if titles is None or head.pos_ != "NOUN" or head.tag_ not in ("NN", "NNS") or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in head.children
+        ) or any(t.ent_type_ in ("PERSON", "ORG") for t in tokens) or any(
+            c.dep_ == "appos" for c in head.children
+        ):
+            return None  # "the minister, Mr. Guajardo," names the person itself
+        best: tuple[int, CharInterval] | None = None
+        for index, group in enumerate(self.parties):
+            if group.kind != "person" or not any(
+                w in titles or w.removesuffix("s") in titles
+                for n in group.names for w in n.lower().split()
+            ):
+                continue
+            for mention in group.ranges:
+                if mention.end <= found.start and (best is None or mention.start > best[1].start):
+                    best = (index, mention)
+        if best is None and plural:
+            return None
+        source = self.named(best[1], best[0]) if best else self.last_person_source(found.start)
+        if source is not None:
+            self.table.drafts[source].mention(found)
+        return source
+
+    def last_person_source(self, before: int) -> int | None:
+        """The named person who spoke last before ``before``, if any."""
+        best: tuple[int, int] | None = None
+        for index, draft in enumerate(self.table.drafts):
+            if draft.party is None or self.parties[draft.party].kind != "person":
+                continue
+            for found in draft.ranges:
+                if found.end <= before and (best is None or found.start > best[1]):
+                    best = (index, found.start)
+        return best[0] if best else None
+
     def named(self, found: CharInterval, party: int) -> int:
-        draft = SourceDraft(label=found.of(self.text), anonymous=False, party=party)
+        group = self.parties[party]
+        label = found.of(self.text)
+        if group.kind == "person":
+            label = _person_label(label, group.full_name())
+        draft = SourceDraft(label=label, anonymous=False, party=party)
         return self.table.add(f"party:{party}", draft, found)
 
     def outlet(self, item: Attribution) -> None:
@@ -228,9 +331,11 @@ class _Resolver:
                 if span is None:
                     continue
                 found = CharInterval(span.start_char, span.end_char)
-                draft = SourceDraft(label=span.text, anonymous=False,
-                                    party=party_at(self.parties, found))
-                self.table.add("label:" + span.text.lower(), draft, found)
+                party = party_at(self.parties, found)
+                draft = SourceDraft(label=span.text, anonymous=False, party=party)
+                # "the Post" later on is the same outlet: one source per party.
+                key = f"party:{party}" if party is not None else "label:" + span.text.lower()
+                self.table.add(key, draft, found)
 
     def as_written(self, source: CharInterval) -> int:
         """An unresolved speaker ('they said' with nobody before) is a source as written;
@@ -241,6 +346,28 @@ class _Resolver:
         if index is None:
             index = self.table.add(key, SourceDraft(label, anonymous=False), source)
         return index
+
+
+def _person_label(mention: str, full: str) -> str:
+    """A person's source label: the mention when it is the full name, with titles only
+    ('Governor Tom Reyes'); else the full name ('Reince Priebus' for 'Priebus')."""
+    mention = clean_name(mention)
+    if not mention.endswith(full):
+        return full
+    before = mention[: len(mention) - len(full)].split()
+    return mention if all(w.lower() in TITLE_WORDS for w in before) else full
+
+
+def _counted(head: Token) -> Token:
+    """'a number of lawmakers' -> 'lawmakers': the people a quantity counts."""
+    if head.lemma_.lower() not in QUANTITY_NOUNS and head.lower_ not in QUANTITY_NOUNS:
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            people = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if people is not None:
+                return people
+    return head
 
 
 def _named_in_apposition(head: Token, tokens: list[Token]) -> Token | None:
@@ -261,10 +388,29 @@ def _count(head: Token) -> int | None:
 
 
 def _is_anonymous(head: Token) -> bool:
-    """A description of people that names nobody ('McConnell aides' names no aide)."""
+    """A description of people that names nobody ('McConnell aides' names no aide). A
+    spokesperson of a named body ('an ICE spokeswoman') speaks on its record."""
     if head.lemma_.lower() not in PEOPLE_NOUNS and head.lower_ not in PEOPLE_NOUNS:
         return False
+    if head.lemma_.lower() in SPOKESPEOPLE and any(_is_name(t) for t in _body_of(head)):
+        return False
     return not (head.ent_type_ in ("PERSON", "ORG", "GPE") and head.pos_ == "PROPN")
+
+
+def _is_name(token: Token) -> bool:
+    """A name, or an acronym the tagger did not take for one ('ICE')."""
+    return (token.ent_type_ in ("ORG", "GPE", "NORP") or token.pos_ == "PROPN"
+            or (token.text.isupper() and len(token.text) > 1))
+
+
+def _body_of(head: Token) -> list[Token]:
+    """The words naming whom a description speaks for: 'ICE' in 'an ICE spokeswoman',
+    'Acme' in 'a spokesman for Acme'."""
+    found = [c for c in head.children if c.dep_ == "compound" and c.i < head.i]
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
+            found.extend(c for c in prep.children if c.dep_ == "pobj")
+    return found
 
 
 def _is_back_reference(head: Token) -> bool:

@@ -94,6 +94,8 @@ MODULES = (
             "tests/engines/offline/test_offline_reader_classes.py",
             "tests/engines/offline/test_offline_engine.py",
             "tests/engines/offline/test_offline_wording.py",
+            "tests/engines/offline/test_offline_recall_classes.py",
+            "tests/engines/offline/test_offline_source_classes.py",
         ),
     ),
     Module(

@@ -96,6 +96,7 @@ MODULES = (
             "tests/engines/offline/test_offline_wording.py",
             "tests/engines/offline/test_offline_recall_classes.py",
             "tests/engines/offline/test_offline_source_classes.py",
+            "tests/engines/offline/test_offline_new_forms_mutants.py",
         ),
     ),
     Module(

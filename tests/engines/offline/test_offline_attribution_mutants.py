@@ -358,3 +358,15 @@ BUT = ("but", 2, "cc", "CCONJ", "but")
 def test_what_hangs_on_a_cues_conjunction(rest: list[tuple[str, int, str, str, str]],
                                           reported: str) -> None:
     assert said_content(*rest) == reported
+
+
+def test_a_stance_verbs_object_takes_its_complement_in() -> None:
+    # "Voters see the plan becoming a burden": what they see is the plan becoming one.
+    doc = hand_parsed([("Voters", 1, "nsubj", "NOUN", "voter"), ("see", 1, "ROOT", "VERB", "see"),
+                       ("the", 3, "det", "DET", "the"), ("plan", 1, "dobj", "NOUN", "plan"),
+                       ("becoming", 1, "xcomp", "VERB", "become"), ("a", 6, "det", "DET", "a"),
+                       ("burden", 4, "attr", "NOUN", "burden"),
+                       (".", 1, "punct", "PUNCT", ".")])  # fmt: skip
+    content = _Extractor(doc).object_content(doc[1])
+    assert content is not None
+    assert sorted(t.i for t in content) == [2, 3, 4, 5, 6]

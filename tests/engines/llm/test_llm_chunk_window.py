@@ -101,7 +101,8 @@ def test_a_refusal_naming_the_window_cuts_the_article_to_fit_and_is_learnt(
     server.error(400, REFUSAL.format(n=4096))
     for _ in range(40):
         server.answer(ANSWER)
-    engine = engine_for(server, chunk_overlap_sentences=0)
+    # One piece at a time, so the first request the server sees is the 6,000-token piece.
+    engine = engine_for(server, chunk_overlap_sentences=0, concurrency=1)
     brief = asyncio.run(engine.abrief(LONG))
 
     refused, *rest = server.completions()

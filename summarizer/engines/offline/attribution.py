@@ -86,7 +86,7 @@ def _second_half(child: Token) -> bool:
     infinitive with no subject of its own cannot be a second act of the speaker."""
     return (child.dep_ == "conj"
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children))
+            and not any(c.dep_ in SUBJECT_DEPS for c in child.children))
 
 
 def _token_interval(token: Token) -> CharInterval:
@@ -244,7 +244,7 @@ class _Extractor:
             content = self.content_interval(self.object_content(verb))
         if content is None and tokens is None and verb.lemma_ in SPEECH_VERBS:
             # '"A," he said at a hearing.' parsed as two clauses, or "A" left a sentence apart.
-            content = self.quotes.before(min(subject.left_edge.idx, verb.idx))
+            content = self.quote_before(verb, subject)
         if content is None:
             return None
         return self.attribution(_token_interval(verb), content,
@@ -275,8 +275,7 @@ class _Extractor:
         if subject is None:
             return None
         # '"A," she continued.' as well as 'she continued: "A"'.
-        quote = self.quote_after(verb, sent) or self.quotes.before(
-            min(subject.left_edge.idx, verb.idx))
+        quote = self.quote_after(verb, sent) or self.quote_before(verb, subject)
         if quote is None:
             return None
         return self.attribution(_token_interval(verb), quote,
@@ -327,6 +326,10 @@ class _Extractor:
     def quote_after(self, verb: Token, sent: Span) -> CharInterval | None:
         """'X said: "Y"' or 'X said, "Y"': the quotation right after the cue."""
         return self.quotes.after_cue(verb.idx + len(verb.text), sent.end_char)
+
+    def quote_before(self, verb: Token, subject: Token) -> CharInterval | None:
+        """'"Y," X said.': the quotation left just before the cue's clause."""
+        return self.quotes.before(min(subject.left_edge.idx, verb.idx))
 
     def object_content(self, verb: Token) -> list[Token] | None:
         if verb.lemma_ in ("say", "tell", "ask"):

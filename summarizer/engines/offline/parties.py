@@ -118,13 +118,13 @@ NAME_PARTS = word_set("secretary department ministry minister director office co
 
 def _has_role(entity: Span) -> bool:
     root = entity.root
-    if root.dep_ == "pobj" and (root.head.dep_ == "agent" or root.head.lower_ in ROLE_PREPOSITIONS):
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":
         return True
     if root.dep_ == "pobj" and root.head.lower_ in ("of", "at") and (
         root.head.head.lemma_.lower() in AFFILIATION_NOUNS
     ):
         return True
-    return root.dep_ in ROLE_DEPS or (root.dep_ == "poss" and root.head.dep_ in ROLE_DEPS)
+    return _has_role_token(root)
 
 
 def _is_fragment(entity: Span) -> bool:
@@ -342,15 +342,16 @@ def party_at(groups: list[PartyMention], interval: CharInterval) -> int | None:
 
 def last_person(groups: list[PartyMention], before: int, *, whole: bool = True,
                 skip: Callable[[CharInterval], bool] | None = None,
+                among: Callable[[PartyMention], bool] | None = None,
                 ) -> tuple[int, CharInterval] | None:
     """The person named last before offset ``before``: its group's index and that mention.
 
     With ``whole``, the mention ends by ``before``; without, it only starts before it.
-    Mentions for which ``skip`` is true are passed over.
+    Mentions for which ``skip`` is true are passed over, and groups ``among`` rejects.
     """
     best: tuple[int, CharInterval] | None = None
     for index, group in enumerate(groups):
-        if group.kind != "person":
+        if group.kind != "person" or (among is not None and not among(group)):
             continue
         for mention in group.ranges:
             ahead = mention.end <= before if whole else mention.start < before

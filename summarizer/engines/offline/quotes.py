@@ -36,8 +36,8 @@ def quotations(text: str) -> list[CharInterval]:
             mark = _opening_mark(text, i)
             if mark:
                 start, closer = i, PAIRS[mark]
-        elif i > start + 1 and _closes(text, i, closer):
-            found.append(CharInterval(start, i + len(_closes(text, i, closer))))
+        elif i > start + 1 and (end_mark := _closes(text, i, closer)):
+            found.append(CharInterval(start, i + len(end_mark)))
             start = None
         elif text[i] == "\n" and text[i + 1 : i + 2] == "\n":
             reopen = _reopening(text, i, start)

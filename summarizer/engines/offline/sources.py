@@ -14,7 +14,6 @@ attribution has); ``to_sources`` turns it into the brief's ``Source`` entries.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,7 @@ from summarizer.engines.offline.parties import (
     last_person,
     party_at,
 )
-from summarizer.engines.offline.quotes import quotations
+from summarizer.engines.offline.quotes import Quotes
 from summarizer.schema import Evidence, Source
 from summarizer.spans import CharInterval
 from summarizer.text import word_set
@@ -155,13 +154,11 @@ class _Resolver:
         self.text = text_of(doc)
         self.parties = parties
         self.table = SourceTable()
-        self.quoted = quotations(self.text)
-        self.quote_ends = [q.end for q in self.quoted]
+        self.quotes = Quotes(self.text)
 
     def in_quotation(self, found: CharInterval) -> bool:
         """Whether ``found`` lies in a quotation: words a speaker says, not the narration."""
-        index = bisect_right(self.quote_ends, found.start)
-        return index < len(self.quoted) and self.quoted[index].overlaps(found)
+        return self.quotes.at(found) is not None
 
     def run(self, found: list[Attribution]) -> SourceTable:
         table = self.table
@@ -284,16 +281,9 @@ class _Resolver:
             c.dep_ == "appos" for c in head.children
         ):
             return None  # "the minister, Mr. Guajardo," names the person itself
-        best: tuple[int, CharInterval] | None = None
-        for index, group in enumerate(self.parties):
-            if group.kind != "person" or not any(
-                w in titles or w.removesuffix("s") in titles
-                for n in group.names for w in n.lower().split()
-            ):
-                continue
-            for mention in group.ranges:
-                if mention.end <= found.start and (best is None or mention.start > best[1].start):
-                    best = (index, mention)
+        best = last_person(self.parties, found.start, among=lambda group: any(
+            w in titles or w.removesuffix("s") in titles
+            for n in group.names for w in n.lower().split()))
         if best is None and plural:
             return None
         source = self.named(best[1], best[0]) if best else self.last_person_source(found.start)

@@ -6,7 +6,7 @@ cues that report the same words twice."""
 from __future__ import annotations
 
 import pytest
-from spacy.tokens import Doc
+from hand_parses import hand_parsed
 
 from summarizer.engines.offline import nlp
 from summarizer.engines.offline.attribution import Attribution, _Extractor, extract
@@ -305,15 +305,6 @@ def test_not_only_but_also_an_infinitive_is_the_second_half_of_the_content() -> 
     assert pieces(items[0], text) == [
         'he was "not only here to do my job" but also to back his candidate']
     assert source(items[0], text) == "the governor of Ohio"
-
-
-def hand_parsed(rows: list[tuple[str, int, str, str, str]]) -> Doc:
-    """A parse fixed by hand, one (word, head, dep, pos, lemma) per token, words
-    separated by spaces: the rules under test, whatever the parser would make of it."""
-    words, heads, deps, pos, lemmas = (list(column) for column in zip(*rows, strict=True))
-    spaces = [not (k + 1 < len(words) and words[k + 1] in '.,"') for k in range(len(words))]
-    return Doc(nlp.parse("x").vocab, words=words, spaces=spaces, heads=heads, deps=deps,
-               pos=pos, lemmas=lemmas)
 
 
 def said_content(*rest: tuple[str, int, str, str, str]) -> str:

@@ -7,6 +7,7 @@ where the parser would not reach the rule."""
 from __future__ import annotations
 
 import pytest
+from hand_parses import hand_parsed
 from spacy.tokens import Doc
 
 from summarizer.engines.offline import nlp
@@ -132,14 +133,6 @@ def test_without_according_at_the_end_of_a_text(text: str, kept: str) -> None:
 
 
 Row = tuple[str, int, str, str, str, str]
-
-
-def hand_parsed(rows: list[Row]) -> Doc:
-    """A parse fixed by hand, one (word, head, dep, pos, tag, lemma) per token."""
-    words, heads, deps, pos, tags, lemmas = (list(c) for c in zip(*rows, strict=True))
-    spaces = [not (k + 1 < len(words) and words[k + 1] in ".,") for k in range(len(words))]
-    return Doc(nlp.parse("x").vocab, words=words, spaces=spaces, heads=heads, deps=deps,
-               pos=pos, tags=tags, lemmas=lemmas)
 
 
 def reported(doc: Doc, cue: int) -> str:

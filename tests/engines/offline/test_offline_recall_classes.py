@@ -7,7 +7,7 @@ framed cues "see X as Y", "feel Y" and "in a poll"."""
 from __future__ import annotations
 
 import pytest
-from spacy.tokens import Doc
+from hand_parses import hand_parsed
 
 from summarizer.engines.offline import nlp
 from summarizer.engines.offline.attribution import Attribution, _Extractor, extract
@@ -97,13 +97,6 @@ def test_speech_after_a_refusal_it_is_coordinated_with_is_reported() -> None:
 
 def test_a_refusal_still_withholds_what_it_refuses() -> None:
     assert extract(nlp.parse("Senator Ruiz did not say whether she would back the bill.")) == []
-
-
-def hand_parsed(rows: list[tuple[str, int, str, str, str]]) -> Doc:
-    words, heads, deps, pos, lemmas = (list(column) for column in zip(*rows, strict=True))
-    spaces = [not (k + 1 < len(words) and words[k + 1] in ".,") for k in range(len(words))]
-    return Doc(nlp.parse("x").vocab, words=words, spaces=spaces, heads=heads, deps=deps,
-               pos=pos, lemmas=lemmas)
 
 
 def test_of_two_clauses_the_cue_reports_the_one_after_it() -> None:

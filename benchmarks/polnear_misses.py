@@ -28,7 +28,7 @@ def known_cue(cue: str) -> bool:
     if not cue.strip() or cue.strip() in (":", "—", "―"):
         return True  # headline and transcript colons, dashes: structure, not lexicon
     lemmas = {t.lemma_.lower() for t in nlp.load()(cue)}
-    return bool(lemmas & (CUE_VERBS | set(NOMINAL_CUES))) or "according" in lemmas
+    return bool(lemmas & (CUE_VERBS | set(NOMINAL_CUES))) or "according" in cue.lower()
 
 
 def misses(path: Path, split: str, limit: int | None) -> tuple[polnear.Score, Counter[str]]:

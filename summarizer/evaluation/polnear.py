@@ -3,8 +3,9 @@
 Gold attributions come from ``data/<split>/attributions/<stem>[_<annotator>].ann``
 next to ``data/<split>/text/<stem>.txt``. Predictions come from an ``ArticleBrief``:
 each attributed claim (one with a ``source_id``) is one predicted attribution; its
-first evidence span is the content, and the source span is the evidence of its
-source nearest that content.
+evidence spans together are the content (a quotation broken by "he said" is one
+claim with two pieces, as PolNeAR labels it), and the source span is the evidence
+of its source nearest the first piece.
 
 Scoring: a prediction matches a gold attribution when the Dice coefficient of
 their content character sets is at least 0.5, one-to-one, best pairs first. On
@@ -215,12 +216,12 @@ def predictions(brief: ArticleBrief) -> list[Attribution]:
     for claim in brief.claims:
         if claim.source_id is None or not claim.evidence:
             continue
-        content = claim.evidence[0].interval
+        content = tuple(e.interval for e in claim.evidence)
         mentions = [e.interval for e in sources[claim.source_id].evidence]
         source: Pieces = ()
         if mentions:
-            source = (min(mentions, key=lambda mention: _distance(mention, content)),)
-        found.append(Attribution(content=(content,), source=source))
+            source = (min(mentions, key=lambda mention: _distance(mention, content[0])),)
+        found.append(Attribution(content=content, source=source))
     return found
 
 

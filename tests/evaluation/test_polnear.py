@@ -91,7 +91,7 @@ def test_parse_ann_reads_discontinuous_spans_and_events() -> None:
     assert item.cue == pieces((6, 10))
 
 
-def test_predictions_use_claim_content_and_nearest_source_mention() -> None:
+def test_predictions_use_all_claim_content_and_the_source_mention_nearest_its_start() -> None:
     brief = ArticleBrief(
         summary="s",
         sources=[Source(id="s1", label="Alice", anonymous=False, evidence=[
@@ -101,15 +101,16 @@ def test_predictions_use_claim_content_and_nearest_source_mention() -> None:
         claims=[
             Claim(id="c1", statement="Grass is blue.", source_id="s1",
                   attribution="paraphrase",
-                  evidence=[Evidence(text="grass is blue", start=43, end=56)]),
+                  evidence=[Evidence(text="grass is blue", start=43, end=56),
+                            Evidence(text="Alice", start=60, end=65)]),
             Claim(id="c2", statement="Narration.", source_id=None, attribution="narration",
                   evidence=[Evidence(text="Alice", start=0, end=5)]),
         ],
         meta=Meta(engine="offline"),
     )
     [only] = predictions(brief)
-    assert only.content == pieces((43, 56))
-    assert only.source == pieces((29, 31))
+    assert only.content == pieces((43, 56), (60, 65))
+    assert only.source == pieces((29, 31))  # nearer 43 than the mention at 0
 
 
 def test_split_dir_rejects_a_directory_without_the_corpus(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from summarizer.engines.offline.cues import (
     CUE_VERBS,
     JUDGING_PREPOSITIONS,
     JUDGING_VERBS,
+    KICKERS,
     NOMINAL_CUES,
     PREPOSITION_VERBS,
     QUOTE_VERBS,
@@ -40,7 +41,10 @@ from summarizer.engines.offline.cues import (
     framed_cue,
     inverted_subject,
     is_cue_verb,
+    names_a_manner,
+    passive_report,
     purpose_of_anonymity,
+    reporter_of_passive,
     source_tokens,
     speaker,
     subject_of,
@@ -181,7 +185,7 @@ class _Extractor:
     def according(self, sent: Span, token: Token) -> Attribution | None:
         to = self.doc[token.i + 1]
         objects = [c for c in to.children if c.dep_ == "pobj"]
-        if not objects:
+        if not objects or names_a_manner(to):
             return None
         phrase = {t.i for t in token.subtree} | {t.i for t in to.subtree}
         content = self.content_interval([t for t in sent if t.i not in phrase])
@@ -230,7 +234,7 @@ class _Extractor:
             return self.quote_verb(sent, verb)
         if purpose_of_anonymity(verb):
             return None
-        subject = speaker(verb)
+        subject = reporter_of_passive(verb) if passive_report(verb) else speaker(verb)
         tokens = self.clause_content(verb)
         if subject is None or subject.i > verb.i:
             inverted = inverted_subject(verb)
@@ -407,7 +411,8 @@ def _without_second_act(verb: Token, clause: Token, tokens: list[Token]) -> list
 def _without_according(tokens: list[Token]) -> list[Token]:
     """'He said it was a lie, according to witnesses': the other cue is not content."""
     cut = {t.i for token in tokens if token.lower_ == "according" and token.i + 1 < len(
-        token.doc) and token.nbor().lower_ == "to" for t in token.subtree}
+        token.doc) and token.nbor().lower_ == "to" and not names_a_manner(token.nbor())
+        for t in token.subtree}
     return [t for t in tokens if t.i not in cut] if cut else tokens
 
 
@@ -424,6 +429,8 @@ def is_speaker_label(label: Span) -> bool:
     if not words or len(label) > 4 or any(t.pos_ in ("VERB", "AUX") for t in label):
         return False
     if label.text.upper() in ("Q", "A") or any(t.ent_type_ in ("GPE", "DATE") for t in label):
+        return False
+    if len(words) == 1 and words[0].lower_ in KICKERS:
         return False
     return all(t.text[:1].isupper() for t in words)
 

@@ -93,6 +93,10 @@ MEDIA = word_set(
     remark op-ed column email video hearing debate address briefing call message"""
 )
 # Cues only in one frame: "sees him as a threat", "feel they were wronged".
+# Headline kickers, "Breaking: ...": words that label a line, never a speaker.
+KICKERS = word_set("breaking exclusive correction update bombshell revealed busted watch wow"
+                   " online previously byline email analysis opinion editorial video live")
+MANNER_NOUNS = word_set("plan schedule script design form tradition custom protocol procedure")
 SEEING_VERBS = word_set("see view regard perceive")
 FEELING_VERBS = word_set("feel")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
@@ -154,13 +158,22 @@ def source_tokens(head: Token) -> list[Token]:
     keep = [head]
     for child in head.children:
         if child.dep_ in ("relcl", "appos", "punct", "acl", "advcl", "prep") and child.i > head.i:
-            if child.dep_ == "prep" and child.head.i == head.i and child.lower_ in ("of", "for"):
+            if child.dep_ == "prep" and (child.lower_ in ("of", "for") or _affiliation(child)):
                 keep.extend(child.subtree)
             continue
         keep.extend(child.subtree)
-    # "one Democrat familiar with the discussion, who added ...": the clause is not the name.
-    cut = {t.i for k in keep if k.dep_ == "relcl" and k.i > head.i for t in k.subtree}
+    # "one Democrat familiar with the discussion, who added ...": the clause is not the name,
+    # nor is "a group in Ohio" after "lawyers with the Clean Air Project" (a person named
+    # there is: "a spokeswoman for Acme, Jane Doe").
+    cut = {t.i for k in keep if k.i > head.i and (k.dep_ == "relcl" or (
+        k.dep_ == "appos" and k.ent_type_ != "PERSON")) for t in k.subtree}
     return sorted({t for t in keep if t.i not in cut}, key=lambda t: t.i)
+
+
+def _affiliation(prep: Token) -> bool:
+    """'lawyers with the Clean Air Project', 'analysts at Acme': who they speak for."""
+    return prep.lower_ in ("with", "at", "from") and any(
+        c.dep_ == "pobj" and c.ent_type_ == "ORG" for c in prep.children)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -177,6 +190,8 @@ def subject_of(verb: Token) -> Token | None:
                     if grand.dep_ == "pobj":
                         return grand
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.i != current.i:
+            if current.dep_ == "xcomp" and passive_report(current.head):
+                return None  # "is expected to back the bill": an expectation, not a stance
             current = current.head
             seen += 1
             continue
@@ -287,3 +302,22 @@ def framed_cue(token: Token) -> bool:
     if lemma in FEELING_VERBS:
         return "ccomp" in deps
     return "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
+
+
+def names_a_manner(to: Token) -> bool:
+    """'went according to plan': a bare manner noun after "according to" names no source."""
+    return any(c.dep_ == "pobj" and c.lower_ in MANNER_NOUNS
+               and not any(d.dep_ in ("det", "poss") for d in c.children) for c in to.children)
+
+
+def reporter_of_passive(verb: Token) -> Token | None:
+    """'The senator is expected (by aides) to back the bill': the subject is what is
+    reported; who reports it is the agent, when the sentence names one."""
+    agents = (c for c in verb.children if c.dep_ == "agent")
+    return next((g for a in agents for g in a.children if g.dep_ == "pobj"), None)
+
+
+def passive_report(verb: Token) -> bool:
+    """A passive cue with an infinitive: 'is said to', 'was expected to'."""
+    deps = {c.dep_ for c in verb.children}
+    return "nsubjpass" in deps and "xcomp" in deps

@@ -1,0 +1,71 @@
+"""Mistakes a reader of the offline brief noticed after round 2 of issue 12, each on a
+short text written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.engines.offline import nlp
+from summarizer.engines.offline.attribution import extract
+
+
+def reported(text: str) -> list[tuple[str, str | None, str]]:
+    """(cue, source, content) of every attribution of the text."""
+    return [(item.cue.of(text), None if item.source is None else item.source.of(text),
+             item.text(text)) for item in extract(nlp.parse(text))]
+
+
+@pytest.mark.parametrize(("text", "source", "content"), [
+    ("The mayor said the work went according to plan.",
+     "The mayor", "the work went according to plan"),
+    ("Everything went according to schedule, the company said on Monday.",
+     "the company", "Everything went according to schedule"),
+])
+def test_according_to_a_bare_manner_noun_is_how_it_went_not_who_said_it(
+        text: str, source: str, content: str) -> None:
+    assert reported(text) == [("said", source, content)]
+
+
+def test_according_to_a_named_plan_still_reports_what_the_plan_says() -> None:
+    text = "According to the plan, troops will leave by May."
+    assert reported(text) == [("According to", "the plan", "troops will leave by May")]
+
+
+@pytest.mark.parametrize("kicker", ["Bombshell", "Breaking", "EXCLUSIVE", "Correction"])
+def test_a_headline_kicker_is_no_speaker(kicker: str) -> None:
+    assert reported(f"{kicker}: Mayor quits after two years in office\n\nThe mayor left.") == []
+
+
+def test_a_name_before_a_headline_colon_is_still_the_speaker() -> None:
+    text = "Graham: Trump is destroying the party\n\nThe senator spoke in Ohio."
+    assert reported(text) == [(":", "Graham", "Trump is destroying the party")]
+
+
+@pytest.mark.parametrize("text", [
+    "The senator is expected to back the bill next week.",
+    "The senator is said to have resigned on Friday.",
+    "The senator is expected to say on Monday that the bill is dead.",
+])
+def test_the_subject_of_a_passive_report_is_not_its_source(text: str) -> None:
+    assert reported(text) == []
+
+
+def test_a_passive_report_with_an_agent_is_the_agents() -> None:
+    text = "The senator was expected by aides to back the bill."
+    assert reported(text) == [("expected", "aides", "to back the bill")]
+
+
+def test_an_active_infinitive_keeps_its_subject_as_source() -> None:
+    text = "The senator wants to back the bill."
+    assert reported(text) == [("wants", "The senator", "to back the bill")]
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    ('"The rules are unfair," said lawyers with the Clean Air Defense Project, a group in Ohio.',
+     "lawyers with the Clean Air Defense Project"),
+    ("Analysts at Goldman Sachs said the deal would close in May.", "Analysts at Goldman Sachs"),
+    ('"It was a good day," Smith said with a smile.', "Smith"),
+])
+def test_a_source_keeps_the_organisation_it_speaks_for(text: str, source: str) -> None:
+    [(_, found, _)] = reported(text)
+    assert found == source

@@ -207,9 +207,18 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _that_said(subject: Token, verb: Token) -> bool:
+    """'That said, the plan may fail': a turn in the writer's argument, not a report."""
+    return (subject.lower_ in ("that", "this") and subject.is_sent_start
+            and subject.i + 1 == verb.i and verb.i + 1 < len(verb.doc)
+            and verb.nbor().text == ",")
+
+
 def speaker(verb: Token) -> Token | None:
     """The subject of a cue; for 'who said' in a relative clause, the noun it modifies."""
     subject = subject_of(verb)
+    if subject is not None and _that_said(subject, verb):
+        return None
     if subject is not None and subject.lower_ in ("who", "which", "that") and (
         verb.dep_ == "relcl"
     ):

@@ -69,3 +69,14 @@ def test_an_active_infinitive_keeps_its_subject_as_source() -> None:
 def test_a_source_keeps_the_organisation_it_speaks_for(text: str, source: str) -> None:
     [(_, found, _)] = reported(text)
     assert found == source
+
+
+@pytest.mark.parametrize("text", ["That said, the plan may still fail.",
+                                  "The mayor spoke. This said, the plan may still fail."])
+def test_that_said_turns_the_writers_argument_and_reports_nothing(text: str) -> None:
+    assert [cue for cue, _, _ in reported(text)] == []
+
+
+def test_that_as_the_content_of_a_report_is_not_its_source() -> None:
+    text = "That was what the mayor said, and the council agreed."
+    assert [(cue, source) for cue, source, _ in reported(text)] == [("said", "the mayor")]

@@ -36,6 +36,7 @@ from summarizer.engines.offline.cues import (
     QUOTE_VERBS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
+    THING_OBJECT_VERBS,
     call_preposition,
     char_interval,
     framed_cue,
@@ -299,7 +300,7 @@ class _Extractor:
                 after = [t for t in verb.subtree if t.i > called.i]
                 return without_circumstances(verb, after) or None
         for child in verb.children:
-            if child.dep_ == "xcomp" and verb.lemma_ in CUE_VERBS:
+            if child.dep_ == "xcomp" and (verb.lemma_ in CUE_VERBS or framed_cue(verb)):
                 return list(child.subtree)
         # "Y, X said": the cue verb hangs off the clause it reports.
         # A participle or "when asked" has no subject of its own: it adds to the clause
@@ -338,6 +339,8 @@ class _Extractor:
     def object_content(self, verb: Token) -> list[Token] | None:
         if verb.lemma_ in ("say", "tell", "ask"):
             return None
+        if verb.lemma_ in THING_OBJECT_VERBS:
+            return self.preposition_object(verb)
         # No "ccomp": a verb with one has its content from clause_content.
         deps: tuple[str, ...] = ("dobj", "oprd", "xcomp")
         if verb.lemma_ in JUDGING_VERBS:

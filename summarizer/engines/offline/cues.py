@@ -40,7 +40,8 @@ STANCE_VERBS = word_set(
     describe highlight stress emphasize recommend advocate thank congratulate offer
     echo express encourage remind oppose lambaste trash swipe cheer downplay
     assure lament imply outline deem assail threaten reference recognize learn seem
-    appear read persuade answer invoke decide seek name credit rule"""
+    appear read persuade answer invoke decide seek name credit rule list label quote
+    issue"""
     # The tagger's lemmas of "hoping" and "retweeted".
     " hop retweete"
 )
@@ -60,6 +61,8 @@ PREPOSITION_VERBS = {
     "warn": ("about", "of", "against"),
     "argue": ("for", "against"),
 }
+# Cues whose direct object is a thing, not what was said: "found a way", "wrote a book".
+THING_OBJECT_VERBS = word_set("find push write add know")
 # Verbs whose object and its prepositional complement are the content ("accused X of Y").
 JUDGING_VERBS = word_set("accuse blame credit praise criticize describe label brand deem call")
 # Nouns that report a stance, with the prepositions that introduce its content.
@@ -92,13 +95,15 @@ MEDIA = word_set(
     """statement interview speech post tweet letter release conference appearance rally
     remark op-ed column email video hearing debate address briefing call message"""
 )
-# Cues only in one frame: "sees him as a threat", "feel they were wronged".
 # Headline kickers, "Breaking: ...": words that label a line, never a speaker.
 KICKERS = word_set("breaking exclusive correction update bombshell revealed busted watch wow"
                    " online previously byline email analysis opinion editorial video live")
 MANNER_NOUNS = word_set("plan schedule script design form tradition custom protocol procedure")
+# Cues only in one frame: "sees him as a threat", "feel they were wronged" (any verb
+# that takes a reported clause), "would like to see", "looks to build".
 SEEING_VERBS = word_set("see view regard perceive")
-FEELING_VERBS = word_set("feel")
+FEELING_VERBS = word_set("feel charge convince post accept address")
+AIMING_VERBS = word_set("like look")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -303,13 +308,15 @@ def without_circumstances(verb: Token, tokens: list[Token]) -> list[Token]:
 
 
 def framed_cue(token: Token) -> bool:
-    """'see X as Y' and 'feel (that) Y': cues only with that object or clause."""
+    """'see X as Y', 'feel (that) Y', 'like to Y': cues only with that object or clause."""
     lemma = token.lemma_.lower()
-    if token.pos_ != "VERB" or lemma not in SEEING_VERBS | FEELING_VERBS:
+    if token.pos_ != "VERB" or lemma not in SEEING_VERBS | FEELING_VERBS | AIMING_VERBS:
         return False
     deps = {c.dep_ for c in token.children}
     if lemma in FEELING_VERBS:
         return "ccomp" in deps
+    if lemma in AIMING_VERBS:
+        return "xcomp" in deps
     return "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
 
 

@@ -21,6 +21,12 @@ CLOSE_QUOTES = "”\""
 CUE_REACH = 30
 # How far after a quotation's cue its continuation ('"A," she said. "B."') may open.
 CONTINUATION_REACH = 120
+# How far a continuation may open when the cue's sentence runs on: 'said X, a professor
+# at ..., who ... . "B."'
+SENTENCE_REACH = 250
+# A sentence's end inside a gap: a stop right after the cue, or after a word of three
+# letters or more ("Mr." and "Sen." are no ends).
+SENTENCE_END = re.compile(r"(?:^|[a-z]{3})[.!?][\"”'’]*\s")
 # A blank line, whatever the line ends (CRLF) or the blanks on it.
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -143,21 +149,17 @@ class Quotes:
 
     def continuation(self, position: int, first: bool) -> CharInterval | None:
         """The quotation that continues one: after the cue's clause (``first``), or right
-        after the last piece."""
+        after the last piece. A title quoted in the cue's clause ('she said on "Meet the
+        Press."') is passed over."""
         for q in self.from_(position):
             if q.start < position:
                 continue
             gap = self.text[position : q.start]
             if not first:
                 return q if gap.strip() == "" else None
-            if len(gap) > CONTINUATION_REACH or (
-                PARAGRAPH_BREAK.search(gap) and gap.strip() not in ("", ".")
-            ):
-                return None
-            tail = gap.rsplit(".", 1)[-1] if "." in gap else gap.rsplit(",", 1)[-1]
-            if tail.strip() == "" and ("," in gap or "." in gap):
-                return q
-            return None
+            if len(gap) <= SENTENCE_REACH and _in_running_text(gap):
+                continue
+            return q if _short_tail(gap) or _one_sentence(gap) else None
         return None
 
     def widen(self, found: CharInterval) -> CharInterval:
@@ -169,3 +171,28 @@ class Quotes:
                 break
             start, end = min(start, q.start), max(end, q.end)
         return CharInterval(start, end)
+
+
+def _short_tail(gap: str) -> bool:
+    """'"A," she said. "B."': the cue's clause ends just before the quotation."""
+    if len(gap) > CONTINUATION_REACH or (
+        PARAGRAPH_BREAK.search(gap) and gap.strip() not in ("", ".")
+    ):
+        return False
+    tail = gap.rsplit(".", 1)[-1] if "." in gap else gap.rsplit(",", 1)[-1]
+    return tail.strip() == "" and ("," in gap or "." in gap)
+
+
+def _one_sentence(gap: str) -> bool:
+    """The rest of the cue's sentence, however long, ending in a stop right before the
+    quotation, even across a paragraph break: 'said X, who ... .\n\n"B."'."""
+    body = gap.rstrip().rstrip(CLOSE_QUOTES + "'’")  # a title may end the sentence
+    words = any(c.isalnum() for c in body)
+    return words and len(gap) <= SENTENCE_REACH and body.endswith(".") and not (
+        SENTENCE_END.search(body) or PARAGRAPH_BREAK.search(body))
+
+
+def _in_running_text(gap: str) -> bool:
+    """A quotation that opens right after a word is a title or a phrase in the
+    sentence ('on NBC's "Meet the Press."'), not the start of a new quotation."""
+    return gap[-1:] == " " and gap[-2:-1].isalnum()

@@ -97,6 +97,8 @@ MODULES = (
             "tests/engines/offline/test_offline_recall_classes.py",
             "tests/engines/offline/test_offline_source_classes.py",
             "tests/engines/offline/test_offline_new_forms_mutants.py",
+            "tests/engines/offline/test_offline_reader_bugs.py",
+            "tests/engines/offline/test_offline_recall_gains.py",
         ),
     ),
     Module(

@@ -214,7 +214,7 @@ def subject_of(verb: Token) -> Token | None:
 
 def _that_said(subject: Token, verb: Token) -> bool:
     """'That said, the plan may fail': a turn in the writer's argument, not a report."""
-    return (subject.lower_ in ("that", "this") and subject.is_sent_start
+    return (subject.lower_ in ("that", "this") and bool(subject.is_sent_start)
             and subject.i + 1 == verb.i and verb.i + 1 < len(verb.doc)
             and verb.nbor().text == ",")
 

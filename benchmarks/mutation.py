@@ -99,6 +99,7 @@ MODULES = (
             "tests/engines/offline/test_offline_new_forms_mutants.py",
             "tests/engines/offline/test_offline_reader_bugs.py",
             "tests/engines/offline/test_offline_recall_gains.py",
+            "tests/engines/offline/test_offline_content_bounds.py",
         ),
     ),
     Module(

@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING
 from summarizer.engines.offline.cues import (
     CLAUSE_DEPS,
     CUE_VERBS,
-    JUDGING_PREPOSITIONS,
-    JUDGING_VERBS,
     KICKERS,
     NOMINAL_CUES,
     PREPOSITION_VERBS,
@@ -39,6 +37,9 @@ from summarizer.engines.offline.cues import (
     THING_OBJECT_VERBS,
     call_preposition,
     char_interval,
+    complement,
+    complements,
+    continues_clause,
     framed_cue,
     inverted_subject,
     is_cue_verb,
@@ -267,7 +268,7 @@ class _Extractor:
         for child in verb.rights:
             if child.i <= clause.i or child.dep_ in ("punct", "cc"):
                 continue
-            if _second_half(child):
+            if _second_half(child) or continues_clause(child):
                 tokens.extend(child.subtree)
                 continue
             if any(is_cue_verb(t) for t in child.subtree) or child.dep_ == "conj":
@@ -301,7 +302,7 @@ class _Extractor:
                 return without_circumstances(verb, after) or None
         for child in verb.children:
             if child.dep_ == "xcomp" and (verb.lemma_ in CUE_VERBS or framed_cue(verb)):
-                return list(child.subtree)
+                return list(child.subtree) + complements(verb, child)
         # "Y, X said": the cue verb hangs off the clause it reports.
         # A participle or "when asked" has no subject of its own: it adds to the clause
         # before it ("..., warning of floods"), it does not report it.
@@ -341,14 +342,10 @@ class _Extractor:
             return None
         if verb.lemma_ in THING_OBJECT_VERBS:
             return self.preposition_object(verb)
-        # No "ccomp": a verb with one has its content from clause_content.
-        deps: tuple[str, ...] = ("dobj", "oprd", "xcomp")
-        if verb.lemma_ in JUDGING_VERBS:
-            deps = (*deps, "prep")
-        # "dismissed him as a populist": the "as" is part of any stance's object.
-        objects = [c for c in verb.rights if (c.dep_ in deps and (
-            c.dep_ != "prep" or c.lower_ in JUDGING_PREPOSITIONS))
-            or (c.dep_ == "prep" and c.lower_ == "as")]
+        # No "ccomp": a verb with one has its content from clause_content. Its object's
+        # complements are content too ("thanked them for their support", "shows X with a
+        # lead"), but not where or when it was said.
+        objects = [c for c in verb.rights if c.dep_ in ("dobj", "oprd", "xcomp") or complement(c)]
         if any(c.dep_ == "dobj" for c in objects):
             return [t for c in objects for t in c.subtree]
         return self.preposition_object(verb)
@@ -362,7 +359,7 @@ class _Extractor:
                 objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")
                            and c.ent_type_ not in ("DATE", "TIME", "GPE", "LOC", "FAC")]
                 if objects:
-                    return list(objects[0].subtree)
+                    return list(objects[0].subtree) + complements(verb, child)
         return None
 
     def content_interval(self, tokens: list[Token] | None) -> CharInterval | None:

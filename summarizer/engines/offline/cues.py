@@ -63,8 +63,6 @@ PREPOSITION_VERBS = {
 }
 # Cues whose direct object is a thing, not what was said: "found a way", "wrote a book".
 THING_OBJECT_VERBS = word_set("find push write add know")
-# Verbs whose object and its prepositional complement are the content ("accused X of Y").
-JUDGING_VERBS = word_set("accuse blame credit praise criticize describe label brand deem call")
 # Nouns that report a stance, with the prepositions that introduce its content.
 NOMINAL_CUES = {
     **dict.fromkeys(("support", "call", "demand", "push", "plea", "argument"),
@@ -88,8 +86,6 @@ WITHHELD = word_set(
 # telling something: "refused to keep his hands up" is an act, not a gap.
 REFUSALS = word_set("decline refuse")
 REFUSED_TELLING = WITHHELD | SPEECH_VERBS | word_set("discuss speculate talk threaten")
-# What a judging verb's preposition brings in ("blamed X for Y", "described X as Y").
-JUDGING_PREPOSITIONS = word_set("of for as with over")
 # Where or when something was said, not what: "in a statement", "on Monday".
 MEDIA = word_set(
     """statement interview speech post tweet letter release conference appearance rally
@@ -337,3 +333,28 @@ def passive_report(verb: Token) -> bool:
     """A passive cue with an infinitive: 'is said to', 'was expected to'."""
     deps = {c.dep_ for c in verb.children}
     return "nsubjpass" in deps and "xcomp" in deps
+
+
+# When something was said, in a preposition that is no circumstance by its object alone.
+TIME_PREPOSITIONS = word_set("before after during until since following")
+
+
+def complement(child: Token) -> bool:
+    """What completes a stance verb's object, 'thanked them for their support', 'shows X
+    with a lead', 'hopes to win while losing', not where or when it was said."""
+    if child.dep_ == "prep":
+        return not circumstance(child) and child.lower_ not in TIME_PREPOSITIONS
+    return child.dep_ == "advcl" and not any(is_cue_verb(t) for t in child.subtree)
+
+
+def complements(verb: Token, after: Token) -> list[Token]:
+    """The complements of ``verb`` that follow its object ``after``."""
+    return [t for c in verb.rights if c.i > after.i and complement(c) for t in c.subtree]
+
+
+def continues_clause(child: Token) -> bool:
+    """'said A, but that B': a conjunct of the cue opened by 'that', with no cue in it,
+    goes on with the reported clause ('said A, and B went home' does not)."""
+    return child.dep_ == "conj" and any(
+        c.dep_ == "mark" and c.lower_ == "that" for c in child.children
+    ) and not any(is_cue_verb(t) for t in child.subtree)

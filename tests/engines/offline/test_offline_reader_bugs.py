@@ -80,3 +80,33 @@ def test_that_said_turns_the_writers_argument_and_reports_nothing(text: str) -> 
 def test_that_as_the_content_of_a_report_is_not_its_source() -> None:
     text = "That was what the mayor said, and the council agreed."
     assert [(cue, source) for cue, source, _ in reported(text)] == [("said", "the mayor")]
+
+
+def test_a_speech_verb_describing_the_speaker_reports_nothing() -> None:
+    text = '"We will win," said Maria Lopez, a senator who announced the bill in May.'
+    assert reported(text) == [("said", "Maria Lopez", '"We will win,"')]
+
+
+def test_a_quotation_continues_past_a_show_after_longer_running_text() -> None:
+    text = '"We will win," she said Monday on NBC\'s "Meet the Press." "The voters are with us."'
+    [(_, _, content)] = reported(text)
+    assert content == '"We will win," "The voters are with us."'
+
+
+def _speech_line(length: int) -> str:
+    """'"It is over," said Ann Lee, ... . "Nobody saw it coming."' with ``length``
+    characters between "said" and the second quotation."""
+    gap = " Ann Lee, a historian who studied elections"
+    while len(gap) + 40 < length:
+        gap += " and campaigns in many countries"
+    digits = length - 2 - len(gap + " for  years")  # the year count makes it exact
+    return f'"It is over," said{gap} for {"9" * digits} years. "Nobody saw it coming."'
+
+
+@pytest.mark.parametrize(("length", "joined"), [(250, True), (251, False)])
+def test_a_speech_sentence_of_up_to_250_characters_lets_the_quotation_continue(
+        length: int, joined: bool) -> None:
+    text = _speech_line(length)
+    assert text.index('"Nobody') - text.index("said") - len("said") == length
+    [(_, _, content)] = reported(text)
+    assert content.endswith("coming.\"") is joined

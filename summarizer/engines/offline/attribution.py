@@ -35,6 +35,7 @@ from summarizer.engines.offline.cues import (
     SPEECH_VERBS,
     SUBJECT_DEPS,
     THING_OBJECT_VERBS,
+    according_to,
     call_preposition,
     char_interval,
     complement,
@@ -43,10 +44,7 @@ from summarizer.engines.offline.cues import (
     framed_cue,
     inverted_subject,
     is_cue_verb,
-    names_a_manner,
-    passive_report,
     purpose_of_anonymity,
-    reporter_of_passive,
     source_tokens,
     speaker,
     subject_of,
@@ -137,10 +135,8 @@ class _Extractor:
         """The attributions a sentence holds, in the order their cues come."""
         found = [self.headline(sent)]
         for token in sent:
-            if token.lower_ == "according" and token.i + 1 < len(self.doc) and (
-                self.doc[token.i + 1].lower_ == "to"
-            ):
-                found.append(self.according(sent, token))
+            if (to := according_to(token)) is not None:
+                found.append(self.according(sent, token, to))
             elif self.quotes.at(_token_interval(token)) is not None:
                 continue
             elif token.lower_ == "in" and token.dep_ == "prep" and token.head.dep_ == "ROOT":
@@ -184,10 +180,9 @@ class _Extractor:
 
     # -- "according to X" ------------------------------------------------- #
 
-    def according(self, sent: Span, token: Token) -> Attribution | None:
-        to = self.doc[token.i + 1]
+    def according(self, sent: Span, token: Token, to: Token) -> Attribution | None:
         objects = [c for c in to.children if c.dep_ == "pobj"]
-        if not objects or names_a_manner(to):
+        if not objects:
             return None
         phrase = {t.i for t in token.subtree} | {t.i for t in to.subtree}
         content = self.content_interval([t for t in sent if t.i not in phrase])
@@ -236,7 +231,7 @@ class _Extractor:
             return self.quote_verb(sent, verb)
         if purpose_of_anonymity(verb):
             return None
-        subject = reporter_of_passive(verb) if passive_report(verb) else speaker(verb)
+        subject = speaker(verb)
         tokens = self.clause_content(verb)
         if subject is None or subject.i > verb.i:
             inverted = inverted_subject(verb)
@@ -410,9 +405,7 @@ def _without_second_act(verb: Token, clause: Token, tokens: list[Token]) -> list
 
 def _without_according(tokens: list[Token]) -> list[Token]:
     """'He said it was a lie, according to witnesses': the other cue is not content."""
-    cut = {t.i for token in tokens if token.lower_ == "according" and token.i + 1 < len(
-        token.doc) and token.nbor().lower_ == "to" and not names_a_manner(token.nbor())
-        for t in token.subtree}
+    cut = {t.i for token in tokens if according_to(token) is not None for t in token.subtree}
     return [t for t in tokens if t.i not in cut] if cut else tokens
 
 

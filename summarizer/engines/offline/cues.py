@@ -94,12 +94,15 @@ MEDIA = word_set(
 # Headline kickers, "Breaking: ...": words that label a line, never a speaker.
 KICKERS = word_set("breaking exclusive correction update bombshell revealed busted watch wow"
                    " online previously byline email analysis opinion editorial video live")
+# "went according to plan": a manner, not a source.
 MANNER_NOUNS = word_set("plan schedule script design form tradition custom protocol procedure")
 # Cues only in one frame: "sees him as a threat", "feel they were wronged" (any verb
 # that takes a reported clause), "would like to see", "looks to build".
 SEEING_VERBS = word_set("see view regard perceive")
 FEELING_VERBS = word_set("feel charge convince post accept address")
 AIMING_VERBS = word_set("like look")
+# When something was said, in a preposition that is no circumstance by its object alone.
+TIME_PREPOSITIONS = word_set("before after during until since following")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -191,7 +194,7 @@ def subject_of(verb: Token) -> Token | None:
                     if grand.dep_ == "pobj":
                         return grand
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head.i != current.i:
-            if current.dep_ == "xcomp" and passive_report(current.head):
+            if current.dep_ == "xcomp" and _passive_report(current.head):
                 return None  # "is expected to back the bill": an expectation, not a stance
             current = current.head
             seen += 1
@@ -216,7 +219,10 @@ def _that_said(subject: Token, verb: Token) -> bool:
 
 
 def speaker(verb: Token) -> Token | None:
-    """The subject of a cue; for 'who said' in a relative clause, the noun it modifies."""
+    """The subject of a cue; for 'who said' in a relative clause, the noun it modifies;
+    for a passive report ('is expected by aides to'), the agent or nobody."""
+    if _passive_report(verb):
+        return _reporter_of_passive(verb)
     subject = subject_of(verb)
     if subject is not None and _that_said(subject, verb):
         return None
@@ -316,27 +322,28 @@ def framed_cue(token: Token) -> bool:
     return "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
 
 
-def names_a_manner(to: Token) -> bool:
-    """'went according to plan': a bare manner noun after "according to" names no source."""
-    return any(c.dep_ == "pobj" and c.lower_ in MANNER_NOUNS
-               and not any(d.dep_ in ("det", "poss") for d in c.children) for c in to.children)
+def according_to(token: Token) -> Token | None:
+    """The "to" of an "according to" that names a source; None for "went according to
+    plan", where a bare manner noun follows."""
+    if token.lower_ != "according" or token.i + 1 >= len(token.doc):
+        return None
+    to = token.nbor()
+    manner = any(c.dep_ == "pobj" and c.lower_ in MANNER_NOUNS
+                 and not any(d.dep_ in ("det", "poss") for d in c.children) for c in to.children)
+    return to if to.lower_ == "to" and not manner else None
 
 
-def reporter_of_passive(verb: Token) -> Token | None:
+def _reporter_of_passive(verb: Token) -> Token | None:
     """'The senator is expected (by aides) to back the bill': the subject is what is
     reported; who reports it is the agent, when the sentence names one."""
     agents = (c for c in verb.children if c.dep_ == "agent")
     return next((g for a in agents for g in a.children if g.dep_ == "pobj"), None)
 
 
-def passive_report(verb: Token) -> bool:
+def _passive_report(verb: Token) -> bool:
     """A passive cue with an infinitive: 'is said to', 'was expected to'."""
     deps = {c.dep_ for c in verb.children}
     return "nsubjpass" in deps and "xcomp" in deps
-
-
-# When something was said, in a preposition that is no circumstance by its object alone.
-TIME_PREPOSITIONS = word_set("before after during until since following")
 
 
 def complement(child: Token) -> bool:

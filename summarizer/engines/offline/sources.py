@@ -14,6 +14,7 @@ attribution has); ``to_sources`` turns it into the brief's ``Source`` entries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -187,11 +188,11 @@ class _Resolver:
         if head.pos_ == "PRON" and lower in PERSON_PRONOUNS:
             near = last_person(self.parties, source.start, skip=self.in_quotation)
             if near is None:  # a lead's "he" before anyone is named: the sentence's speaker
-                return _nearest_source(table, source.start, False)
+                return _nearest_source(table, source.start, lambda d: not d.anonymous)
             near = self.subject_of_sentence(near, source.start)
             return self.named(near[1], near[0])
         if head.pos_ == "PRON" and lower in OTHER_PRONOUNS:
-            return _nearest_source(table, source.start, None)
+            return _nearest_source(table, source.start)
         named = _named_in_apposition(head, tokens)
         if named is not None:  # "a spokeswoman for Acme Corp., Jane Doe"
             head = named
@@ -217,12 +218,12 @@ class _Resolver:
         table = self.table
         lemma = head.lemma_.lower()
         if _is_bare(head) or _is_definite(head):
-            same = _nearest_source(table, found.start, None, head=lemma)
+            same = _nearest_source(table, found.start, lambda d: d.head == lemma)
             if same is not None and not (head.tag_ == "NNS" and table.drafts[same].count == 1):
                 table.drafts[same].mention(found)
                 return same
         if _is_back_reference(head) and lemma in ANONYMOUS_HEADS:
-            back = _nearest_source(table, found.start, True)
+            back = _nearest_source(table, found.start, lambda d: d.anonymous)
             if back is not None:
                 table.drafts[back].mention(found)
                 return back
@@ -286,21 +287,12 @@ class _Resolver:
             for n in group.names for w in n.lower().split()))
         if best is None and plural:
             return None
-        source = self.named(best[1], best[0]) if best else self.last_person_source(found.start)
+        source = self.named(best[1], best[0]) if best else _nearest_source(
+            self.table, found.start, lambda d: d.party is not None
+            and self.parties[d.party].kind == "person")
         if source is not None:
             self.table.drafts[source].mention(found)
         return source
-
-    def last_person_source(self, before: int) -> int | None:
-        """The named person who spoke last before ``before``, if any."""
-        best: tuple[int, int] | None = None
-        for index, draft in enumerate(self.table.drafts):
-            if draft.party is None or self.parties[draft.party].kind != "person":
-                continue
-            for found in draft.ranges:
-                if found.end <= before and (best is None or found.start > best[1]):
-                    best = (index, found.start)
-        return best[0] if best else None
 
     def named(self, found: CharInterval, party: int) -> int:
         group = self.parties[party]
@@ -420,13 +412,12 @@ def _is_definite(head: Token) -> bool:
     )
 
 
-def _nearest_source(table: SourceTable, before: int, anonymous: bool | None,
-                    head: str | None = None) -> int | None:
+def _nearest_source(table: SourceTable, before: int,
+                    keep: Callable[[SourceDraft], bool] = lambda draft: True) -> int | None:
+    """The source ``keep`` accepts that was mentioned last before ``before``."""
     best: tuple[int, int] | None = None
     for index, draft in enumerate(table.drafts):
-        if anonymous is not None and draft.anonymous != anonymous:
-            continue
-        if head is not None and draft.head != head:
+        if not keep(draft):
             continue
         for found in draft.ranges:
             if found.end <= before and (best is None or found.start > best[1]):

@@ -87,12 +87,6 @@ def test_a_speech_verb_describing_the_speaker_reports_nothing() -> None:
     assert reported(text) == [("said", "Maria Lopez", '"We will win,"')]
 
 
-def test_a_quotation_continues_past_a_show_after_longer_running_text() -> None:
-    text = '"We will win," she said Monday on NBC\'s "Meet the Press." "The voters are with us."'
-    [(_, _, content)] = reported(text)
-    assert content == '"We will win," "The voters are with us."'
-
-
 def _speech_line(length: int) -> str:
     """'"It is over," said Ann Lee, ... . "Nobody saw it coming."' with ``length``
     characters between "said" and the second quotation."""

@@ -50,34 +50,22 @@ def test_a_thing_found_or_written_is_not_a_stance(text: str, cue: str) -> None:
     assert cue not in by_cue(text)
 
 
-def test_a_quotation_continues_past_a_show_named_in_quotation_marks() -> None:
-    text = '"We will win," she said on "Good Morning America." "The voters are with us."'
-    found = by_cue(text)
-    assert pieces(found["said"], text) == ['"We will win,"', '"The voters are with us."']
+@pytest.mark.parametrize("text", [
+    '"We will win," she said on "Good Morning America." "The voters are with us."',
+    '"We will win," she said Monday on NBC\'s "Meet the Press." "The voters are with us."',
+    ('"We will win," said Ann Lee, a historian at the state university who has studied '
+     'elections and campaigns for most of her career in three countries.'
+     ' "The voters are with us."'),
+    '"We will win," said Ann Lee, who teaches history.\n\n"The voters are with us."',
+], ids=["show", "show after running text", "long speech sentence", "next paragraph"])
+def test_a_quotation_continues_after_its_cues_sentence(text: str) -> None:
+    assert pieces(by_cue(text)["said"], text) == ['"We will win,"', '"The voters are with us."']
 
 
-def test_a_quotation_continues_after_a_long_speech_sentence() -> None:
-    text = ('"It is over," said Ann Lee, a historian at the state university who has '
-            'studied elections and campaigns for most of her career in three countries.'
-            ' "Nobody saw it coming."')
-    found = by_cue(text)
-    assert pieces(found["said"], text) == ['"It is over,"', '"Nobody saw it coming."']
-
-
-def test_a_quotation_continues_in_the_next_paragraph() -> None:
-    text = '"It is over," said Ann Lee, who teaches history.\n\n"Nobody saw it coming."'
-    found = by_cue(text)
-    assert pieces(found["said"], text) == ['"It is over,"', '"Nobody saw it coming."']
-
-
-def test_a_second_sentence_stops_the_continuation() -> None:
-    text = ('"It is over," said Ann Lee, who teaches history. The polls closed at nine.'
-            '\n\n"Nobody saw it coming."')
-    found = by_cue(text)
-    assert pieces(found["said"], text) == ['"It is over,"']
-
-
-def test_a_caption_between_paragraphs_stops_the_continuation() -> None:
-    text = '"It is over," said Ann Lee\n\nPhoto by the staff.\n\n"Nobody saw it coming."'
-    found = by_cue(text)
-    assert pieces(found["said"], text) == ['"It is over,"']
+@pytest.mark.parametrize("text", [
+    ('"We will win," said Ann Lee, who teaches history. The polls closed at nine.'
+     '\n\n"The voters are with us."'),
+    '"We will win," said Ann Lee\n\nPhoto by the staff.\n\n"The voters are with us."',
+], ids=["second sentence", "caption"])
+def test_narration_between_stops_the_continuation(text: str) -> None:
+    assert pieces(by_cue(text)["said"], text) == ['"We will win,"']

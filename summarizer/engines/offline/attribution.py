@@ -44,6 +44,7 @@ from summarizer.engines.offline.cues import (
     framed_cue,
     inverted_subject,
     is_cue_verb,
+    nominal_content,
     purpose_of_anonymity,
     source_tokens,
     speaker,
@@ -208,20 +209,19 @@ class _Extractor:
     # -- nominal cues: "his support for X", "voiced criticism of X" ------------- #
 
     def nominal(self, noun: Token) -> Attribution | None:
-        prep = next((c for c in noun.rights if c.dep_ == "prep"
-                     and c.lower_ in NOMINAL_CUES[noun.lemma_.lower()]), None)
-        if prep is None:
+        found = nominal_content(noun)
+        if found is None:
             return None
-        objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        end, tokens = found
         subject = next((c for c in noun.children if c.dep_ == "poss"), None)
         if subject is None and noun.dep_ in ("dobj", "attr") and noun.head.pos_ == "VERB":
             subject = speaker(noun.head)
-        if not objects or subject is None or subject.lower_ in ("its", "their", "it", "they"):
+        if subject is None or subject.lower_ in ("its", "their", "it", "they"):
             return None
-        content = self.content_interval(list(objects[0].subtree))
+        content = self.content_interval(tokens)
         if content is None:
             return None
-        cue = CharInterval(noun.idx, prep.idx + len(prep.text))
+        cue = CharInterval(noun.idx, end.idx + len(end.text))
         return self.attribution(cue, content, char_interval(source_tokens(subject)), subject.i)
 
     # -- verb cues ----------------------------------------------------------- #

@@ -63,14 +63,17 @@ PREPOSITION_VERBS = {
 }
 # Cues whose direct object is a thing, not what was said: "found a way", "wrote a book".
 THING_OBJECT_VERBS = word_set("find push write add know")
-# Nouns that report a stance, with the prepositions that introduce its content.
+# Nouns that report a stance, with the prepositions that introduce its content; "that"
+# for a reported clause ("her claim that X").
 NOMINAL_CUES = {
     **dict.fromkeys(("support", "call", "demand", "push", "plea", "argument"),
                     ("for",)),
     **dict.fromkeys(("criticism", "denunciation", "opinion", "rejection", "defense",
                      "praise", "condemnation", "dismissal"), ("of",)),
     **dict.fromkeys(("comment", "remark", "statement", "warning", "concern",
-                     "question", "complaint", "claim", "tweet"), ("about", "on")),
+                     "question", "complaint", "claim", "tweet"), ("about", "on", "that")),
+    **dict.fromkeys(("suggestion", "assertion", "doubt", "contention", "accusation",
+                     "insistence", "belief", "speculation", "admission"), ("that",)),
     "attack": ("on", "against"),
     "opposition": ("to",),
     "proposal": ("for",),
@@ -96,11 +99,15 @@ KICKERS = word_set("breaking exclusive correction update bombshell revealed bust
                    " online previously byline email analysis opinion editorial video live")
 # "went according to plan": a manner, not a source.
 MANNER_NOUNS = word_set("plan schedule script design form tradition custom protocol procedure")
-# Cues only in one frame: "sees him as a threat", "feel they were wronged" (any verb
-# that takes a reported clause), "would like to see", "looks to build".
-SEEING_VERBS = word_set("see view regard perceive")
-FEELING_VERBS = word_set("feel charge convince post accept address")
-AIMING_VERBS = word_set("like look")
+# Cues only in one frame, by lemma: "sees him as a threat" (object as), "feel they were
+# wronged" (clause), "would like to see" (infinitive), "portrayed him as weak" (object).
+FRAMED_CUES = {
+    **dict.fromkeys(("see", "view", "regard", "perceive"), ("object as",)),
+    **dict.fromkeys(("feel", "charge", "convince", "post", "accept", "address", "maintain",
+                     "demonstrate", "assume"), ("clause",)),
+    **dict.fromkeys(("like", "look", "aim"), ("infinitive",)),
+    **dict.fromkeys(("portray", "compare", "identify", "welcome"), ("object",)),
+}
 # When something was said, in a preposition that is no circumstance by its object alone.
 TIME_PREPOSITIONS = word_set("before after during until since following")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
@@ -311,15 +318,12 @@ def without_circumstances(verb: Token, tokens: list[Token]) -> list[Token]:
 
 def framed_cue(token: Token) -> bool:
     """'see X as Y', 'feel (that) Y', 'like to Y': cues only with that object or clause."""
-    lemma = token.lemma_.lower()
-    if token.pos_ != "VERB" or lemma not in SEEING_VERBS | FEELING_VERBS | AIMING_VERBS:
-        return False
+    frames = FRAMED_CUES.get(token.lemma_.lower(), ()) if token.pos_ == "VERB" else ()
     deps = {c.dep_ for c in token.children}
-    if lemma in FEELING_VERBS:
-        return "ccomp" in deps
-    if lemma in AIMING_VERBS:
-        return "xcomp" in deps
-    return "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
+    found = {"clause": "ccomp" in deps, "infinitive": "xcomp" in deps, "object": "dobj" in deps,
+             "object as": "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as"
+                                                 for c in token.children)}
+    return any(found[frame] for frame in frames)
 
 
 def according_to(token: Token) -> Token | None:
@@ -365,3 +369,17 @@ def continues_clause(child: Token) -> bool:
     return child.dep_ == "conj" and any(
         c.dep_ == "mark" and c.lower_ == "that" for c in child.children
     ) and not any(is_cue_verb(t) for t in child.subtree)
+
+
+def nominal_content(noun: Token) -> tuple[Token, list[Token]] | None:
+    """What a nominal cue reports, with the token its cue ends on: 'support for X' (the
+    preposition's object) or 'the claim that X' (the clause)."""
+    allowed = NOMINAL_CUES[noun.lemma_.lower()]
+    for child in noun.rights:
+        if child.dep_ == "prep" and child.lower_ in allowed:
+            objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            return (child, list(objects[0].subtree)) if objects else None
+        if "that" in allowed and child.dep_ in ("acl", "ccomp") and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+            return noun, list(child.subtree)
+    return None

@@ -156,7 +156,7 @@ def test_relative_who_speaks_for_the_person_not_the_noun_it_hangs_on() -> None:
 
 
 def test_nominal_cue_reports_a_stance() -> None:
-    text = "Residents welcomed the mayor's call for a new bridge."
+    text = "Residents heard the mayor's call for a new bridge."
     item = only(text)
     assert cue_of(item, text) == "call for"
     assert source_of(item, text) == "the mayor's"

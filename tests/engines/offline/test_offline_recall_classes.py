@@ -161,6 +161,14 @@ def test_a_quotation_a_paragraph_before_a_bare_cue_is_not_its_content() -> None:
          "Many of her aides", "they have enough on their plates"),
         ("In a new poll, the mayor leads by eight points.", "In", "a new poll",
          "the mayor leads by eight points"),
+        ("The senator portrayed her rival as a danger to the state.", "portrayed",
+         "The senator", "her rival as a danger to the state"),
+        ("The governor compared the tax plan to a raid on the poor.", "compared",
+         "The governor", "the tax plan to a raid on the poor"),
+        ("Critics maintain that the bridge is unsafe.", "maintain", "Critics",
+         "the bridge is unsafe"),
+        ("The coach aims to win the title next year.", "aims", "The coach",
+         "to win the title next year"),
     ],
 )
 def test_framed_cues(text: str, cue: str, speaker: str, content: str) -> None:
@@ -171,7 +179,18 @@ def test_framed_cues(text: str, cue: str, speaker: str, content: str) -> None:
     "text",
     ["We will see a rise in prices next year.",
      "The mayor felt tired after the meeting.",
-     "In the old town, the streets are narrow."],
+     "In the old town, the streets are narrow.",
+     "The city maintains the park.",
+     "The coach aims the camera at the crowd."],
 )
 def test_seeing_feeling_and_in_without_their_frame_report_nothing(text: str) -> None:
     assert extract(nlp.parse(text)) == []
+
+
+def test_a_stance_noun_reports_its_that_clause() -> None:
+    text = "The mayor's claim that the budget is balanced drew scorn from the council."
+    assert reported(text) == {"claim": ("The mayor's", "the budget is balanced")}
+
+
+def test_a_noun_that_reports_nothing_takes_no_that_clause() -> None:
+    assert extract(nlp.parse("The fact that the park was sold angered residents.")) == []

@@ -38,6 +38,7 @@ from summarizer.engines.offline.cues import (
     according_to,
     call_preposition,
     char_interval,
+    colon_label,
     complement,
     complements,
     continues_clause,
@@ -140,6 +141,8 @@ class _Extractor:
                 found.append(self.according(sent, token, to))
             elif self.quotes.at(_token_interval(token)) is not None:
                 continue
+            elif token.text == ":" and (label := colon_label(token)) is not None:
+                found.append(self.labelled_quote(sent, token, label))
             elif token.lower_ == "in" and token.dep_ == "prep" and token.head.dep_ == "ROOT":
                 found.append(self.in_poll(sent, token))
             elif (is_cue_verb(token) or framed_cue(token)) and not _withheld(token):
@@ -178,6 +181,14 @@ class _Extractor:
         if found is not None and label.text.isupper():  # a transcript's turn: verbatim words
             return Attribution(found.cue, found.content, found.source, found.source_head, True)
         return found
+
+    def labelled_quote(self, sent: Span, colon: Token, label: Span) -> Attribution | None:
+        """'... - Pew Research: "All the samples ..."': a name, a colon, a quotation."""
+        quote = self.quotes.after_cue(colon.idx + 1, sent.end_char)
+        if quote is None or self.text[colon.idx + 1 : quote.start].strip():
+            return None
+        return self.attribution(_token_interval(colon), quote,
+                                CharInterval(label.start_char, label.end_char), label.root.i)
 
     # -- "according to X" ------------------------------------------------- #
 

@@ -16,7 +16,7 @@ from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 # Verbs of saying: content is a clause, a quotation, or the sentence around the cue.
 SPEECH_VERBS = word_set(
@@ -383,3 +383,19 @@ def nominal_content(noun: Token) -> tuple[Token, list[Token]] | None:
                 c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
             return noun, list(child.subtree)
     return None
+
+
+def colon_label(colon: Token) -> Span | None:
+    """'Pew Research: "..."' in running text: the name a colon puts before a quotation, back
+    to the sentence's start or the punctuation before it; a capitalised name, not a verb's
+    clause nor a byline's 'by X'."""
+    start = colon.i
+    while start > colon.sent.start and not colon.doc[start - 1].is_punct:
+        start -= 1
+    label = colon.doc[start : colon.i]
+    if not 0 < len(label) <= 6 or any(t.pos_ in ("VERB", "AUX") for t in label):
+        return None
+    named = label.root.pos_ == "PROPN" or any(t.ent_type_ in ("PERSON", "ORG") for t in label)
+    if not named or not label.text[:1].isupper() or label.text.upper() in ("Q", "A"):
+        return None
+    return label

@@ -194,3 +194,22 @@ def test_a_stance_noun_reports_its_that_clause() -> None:
 
 def test_a_noun_that_reports_nothing_takes_no_that_clause() -> None:
     assert extract(nlp.parse("The fact that the park was sold angered residents.")) == []
+
+
+# -- a name, a colon, a quotation ----------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [("The numbers moved fast - Acme Polling: “Every sample we took showed the same swing.”",
+      "Acme Polling"),
+     ("Her old line still works. Maria Lopez: “Every sample we took showed the same swing.”",
+      "Maria Lopez")],
+)
+def test_a_name_a_colon_and_a_quotation_in_running_text(text: str, speaker: str) -> None:
+    assert reported(text) == {":": (speaker, "“Every sample we took showed the same swing.”")}
+
+
+def test_a_byline_before_a_colon_is_no_speaker() -> None:
+    text = "Read the full story, by Ann Lee: “The mill closed its doors on Friday after a century.”"
+    assert extract(nlp.parse(text)) == []

@@ -5,8 +5,8 @@ Works on a spaCy ``Doc`` from the dependency parse. Each attribution has a cue
 sentence names one. Forms covered:
 
 * verb cues: "X said Y", "X told Z that Y", "Y, X said", "Y," said X, "X said: Y",
-  "X said in a statement ...", participles ("..., saying Y") and coordinated verbs
-  ("X said A and added B") that share the subject of their head;
+  "X said in a statement ...", "As X noted, Y", participles ("..., saying Y") and
+  coordinated verbs ("X said A and added B") that share the subject of their head;
 * verbs whose content is their object ("denied the report", "called for a ban",
   "accused X of Y") and nouns that report a stance ("his support for X");
 * "according to X, Y" and "Y, according to X"; "in a poll, Y"; headlines "Name: statement";
@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.cues import (
-    CLAUSE_DEPS,
     CUE_VERBS,
     KICKERS,
     NOMINAL_CUES,
@@ -38,20 +37,25 @@ from summarizer.engines.offline.cues import (
     according_to,
     call_preposition,
     char_interval,
+    clause_object,
     colon_label,
     complement,
     complements,
     continues_clause,
     framed_cue,
+    inserted_report,
     inverted_subject,
     is_cue_verb,
     nominal_content,
     purpose_of_anonymity,
+    reported_clauses,
     source_tokens,
     speaker,
     subject_of,
+    trailing_participle,
     withholds,
     without_circumstances,
+    without_left_cues,
     without_participle_cues,
 )
 from summarizer.engines.offline.nlp import text_of
@@ -294,7 +298,7 @@ class _Extractor:
                                 char_interval(source_tokens(subject)), subject.i)
 
     def clause_content(self, verb: Token) -> list[Token] | None:
-        clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS]
+        clauses = reported_clauses(verb)
         if clauses:
             # "Few would admit it, but X says he was lost": the clause after the cue.
             after = [c for c in clauses if c.i > verb.i and c.dep_ == "ccomp"]
@@ -320,11 +324,12 @@ class _Extractor:
             left = [t for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
             if left and verb.lemma_ in SPEECH_VERBS:
                 return left
-        # "A, X said, B": the cue clause sits inside the clause it reports.
-        if verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.lemma_ in SPEECH_VERBS:
+        # "A, X said, B", "As X noted, A": the cue clause sits inside the clause it reports.
+        if inserted_report(verb):
             own = {t.i for t in verb.subtree}
-            content = [t for t in verb.head.subtree if t.i not in own]
-            if any(t.is_quote for t in verb.subtree):  # '"A," X said, "B"': B continues A
+            content = without_left_cues(verb, [t for t in verb.head.subtree if t.i not in own])
+            # '"A," X said, "B"': B continues A. 'But, X said, "B"' reports all of it.
+            if any(t.is_quote and t.i < verb.i for t in verb.subtree):
                 content = [t for t in content if t.i < verb.i]
             return content or None
         return None
@@ -345,7 +350,7 @@ class _Extractor:
 
     def object_content(self, verb: Token) -> list[Token] | None:
         if verb.lemma_ in ("say", "tell", "ask"):
-            return None
+            return clause_object(verb)
         if verb.lemma_ in THING_OBJECT_VERBS:
             return self.preposition_object(verb)
         # No "ccomp": a verb with one has its content from clause_content. Its object's
@@ -394,7 +399,10 @@ def _withheld(verb: Token) -> bool:
     if withholds(verb):
         return True
     current = verb
-    while current.dep_ != "conj" and current.head.i != current.i:  # "declined ... but said"
+    # "declined ... but said", "declined to comment, saying ...": acts of their own.
+    while current.dep_ != "conj" and not trailing_participle(current) and (
+        current.head.i != current.i
+    ):
         current = current.head
         if withholds(current):
             return True

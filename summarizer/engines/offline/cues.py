@@ -399,3 +399,54 @@ def colon_label(colon: Token) -> Span | None:
     if not named or not label.text[:1].isupper() or label.text.upper() in ("Q", "A"):
         return None
     return label
+
+
+# A finite verb's tags: a clause of its own under the word that holds it.
+FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
+
+
+def clause_object(verb: Token) -> list[Token] | None:
+    """'says the cut that X opposes also hurts Y', 'told the story of how they won':
+    an object of say, tell or ask that holds a finite verb is what was said (a clause the
+    parser took for a noun, or a story or question told); 'said a prayer' is not."""
+    obj = next((c for c in verb.rights if c.dep_ == "dobj"), None)
+    if obj is None or not any(t.tag_ in FINITE_TAGS for t in obj.subtree):
+        return None
+    return list(obj.subtree)
+
+
+def inserted_cue(clause: Token) -> bool:
+    """'But, she added, it will pass': a cue clause set into the clause it
+    reports is not a clause reported by that clause's verb."""
+    return clause.dep_ == "parataxis" and clause.lemma_ in SPEECH_VERBS and any(
+        c.dep_ in SUBJECT_DEPS for c in clause.children)
+
+
+def reported_clauses(verb: Token) -> list[Token]:
+    """The clauses ``verb`` may report: not a cue clause set into its own, and of two
+    clauses before it only the nearer ('X lamented Y: "A," he said': the parser hangs
+    the sentence's opening on the cue as well)."""
+    clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS and not inserted_cue(c)]
+    before = [c for c in clauses if c.dep_ == "ccomp" and c.i < verb.i]
+    return [c for c in clauses if c not in before[:-1]]
+
+
+def inserted_report(verb: Token) -> bool:
+    """'A, X said, B' and 'As X noted, A B': a speech verb set into the clause it reports."""
+    if verb.head.i <= verb.i or verb.lemma_ not in SPEECH_VERBS:
+        return False
+    return verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in verb.children))
+
+
+def without_left_cues(verb: Token, tokens: list[Token]) -> list[Token]:
+    """'Asked about it, she said, "A"': a modifier before the inserted cue that holds a
+    cue of its own reports its own content, not this cue's."""
+    cut = {t.i for c in verb.head.lefts if c.i < verb.i
+           and any(is_cue_verb(d) for d in c.subtree) for t in c.subtree}
+    return [t for t in tokens if t.i not in cut]
+
+
+def trailing_participle(token: Token) -> bool:
+    """'declined to comment, saying X': a participle after its head is a second act."""
+    return token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > token.head.i

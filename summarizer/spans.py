@@ -41,6 +41,23 @@ class CharInterval:
         """The grounding check: ``text[start:end] == quote``."""
         return self.of(text) == quote
 
+    def distance(self, other: CharInterval) -> int:
+        """Characters between the two; 0 when they touch or overlap."""
+        return max(0, other.start - self.end, self.start - other.end)
+
+    def lines(self, text: str) -> tuple[CharInterval, ...]:
+        """This stretch of ``text`` cut at line breaks, each piece without the blanks
+        around it; itself when nothing but blanks is in it."""
+        pieces = []
+        start = self.start
+        for line in self.of(text).split("\n"):
+            stripped = line.strip()
+            if stripped:
+                begin = start + line.index(stripped)
+                pieces.append(CharInterval(begin, begin + len(stripped)))
+            start += len(line) + 1
+        return tuple(pieces) or (self,)
+
 
 def any_overlap(left: list[CharInterval], right: list[CharInterval]) -> bool:
     """True when some interval of ``left`` overlaps some interval of ``right``."""

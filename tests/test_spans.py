@@ -57,3 +57,20 @@ def test_evidence_is_built_from_and_checked_against_the_article() -> None:
     assert evidence.interval == CharInterval(12, 21)
     assert evidence.grounded_in(TEXT)
     assert not evidence.grounded_in(TEXT.replace("7-2", "8-1"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [((0, 5), (8, 9), 3), ((8, 9), (0, 5), 3), ((0, 5), (5, 9), 0), ((0, 5), (2, 3), 0)],
+)
+def test_distance_counts_the_characters_between(a: tuple[int, int], b: tuple[int, int],
+                                                expected: int) -> None:
+    assert CharInterval(*a).distance(CharInterval(*b)) == expected
+
+
+def test_lines_cuts_at_line_breaks_and_strips_each_piece() -> None:
+    text = "Intro. A first line \n\n  a second line.\n"
+    pieces = CharInterval(7, len(text)).lines(text)
+    assert [piece.of(text) for piece in pieces] == ["A first line", "a second line."]
+    blank = CharInterval(len(text) - 1, len(text))
+    assert blank.lines(text) == (blank,)

@@ -200,15 +200,6 @@ def read_split(directory: Path, limit: int | None = None) -> list[Article]:
 # --------------------------------------------------------------------------- #
 
 
-def _distance(a: CharInterval, b: CharInterval) -> int:
-    """Characters between two intervals; 0 when they touch or overlap."""
-    if a.end <= b.start:
-        return b.start - a.end
-    if b.end <= a.start:
-        return a.start - b.end
-    return 0
-
-
 def predictions(brief: ArticleBrief) -> list[Attribution]:
     """The brief's attributed claims as (content, source) spans."""
     sources = {source.id: source for source in brief.sources}
@@ -220,7 +211,7 @@ def predictions(brief: ArticleBrief) -> list[Attribution]:
         mentions = [e.interval for e in sources[claim.source_id].evidence]
         source: Pieces = ()
         if mentions:
-            source = (min(mentions, key=lambda mention: _distance(mention, content[0])),)
+            source = (min(mentions, key=content[0].distance),)
         found.append(Attribution(content=content, source=source))
     return found
 

@@ -384,10 +384,10 @@ class _Extractor:
         if len(content) < 3:
             return None
         direct = self.quotes.holds(content)
-        pieces = _lines(self.text, content)
+        pieces = content.lines(self.text)
         if not direct:
             # Said content stays on the cue's line: never the paragraph before or after.
-            pieces = (min(pieces, key=lambda piece: _gap(piece, cue)),)
+            pieces = (min(pieces, key=cue.distance),)
             if "anonymity" in pieces[0].of(self.text):
                 return None  # "who spoke on condition of anonymity": why unnamed, not what said
         return Attribution(cue, pieces, source, head, direct=direct)
@@ -445,25 +445,6 @@ def is_speaker_label(label: Span) -> bool:
     if len(words) == 1 and words[0].lower_ in KICKERS:
         return False
     return all(t.text[:1].isupper() for t in words)
-
-
-def _lines(text: str, content: CharInterval) -> tuple[CharInterval, ...]:
-    """The content cut at line breaks, each piece without the space around it."""
-    pieces = []
-    start = content.start
-    for line in content.of(text).split("\n"):
-        stripped = line.strip()
-        if stripped:
-            begin = start + line.index(stripped)
-            pieces.append(CharInterval(begin, begin + len(stripped)))
-        start += len(line) + 1
-    return tuple(pieces) or (content,)
-
-
-def _gap(piece: CharInterval, cue: CharInterval) -> int:
-    if piece.end <= cue.start:
-        return cue.start - piece.end
-    return max(0, piece.start - cue.end)
 
 
 def _nested(item: Attribution, found: list[Attribution]) -> bool:

@@ -25,6 +25,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from summarizer.engines.offline.bounds import (
+    call_preposition,
+    char_interval,
+    clause_object,
+    complement,
+    complements,
+    continues_clause,
+    goes_on,
+    reported_clauses,
+    reports_that,
+    without_circumstances,
+    without_contrasts,
+    without_left_cues,
+    without_other_verb,
+    without_participle_cues,
+)
 from summarizer.engines.offline.cues import (
     CUE_VERBS,
     KICKERS,
@@ -35,28 +51,18 @@ from summarizer.engines.offline.cues import (
     SUBJECT_DEPS,
     THING_OBJECT_VERBS,
     according_to,
-    call_preposition,
-    char_interval,
-    clause_object,
     colon_label,
-    complement,
-    complements,
-    continues_clause,
     framed_cue,
     inserted_report,
     inverted_subject,
     is_cue_verb,
     nominal_content,
     purpose_of_anonymity,
-    reported_clauses,
     source_tokens,
     speaker,
     subject_of,
     trailing_participle,
     withholds,
-    without_circumstances,
-    without_left_cues,
-    without_participle_cues,
 )
 from summarizer.engines.offline.nlp import text_of
 from summarizer.engines.offline.quotes import Quotes
@@ -273,12 +279,13 @@ class _Extractor:
         to ..."), unless they hold a cue of their own ("..., adding that ...").
         """
         tokens = _without_second_act(verb, clause, list(clause.subtree))
+        tokens = without_other_verb(clause, without_contrasts(clause, tokens))
         if clause.i < verb.i:
             return tokens
         for child in verb.rights:
             if child.i <= clause.i or child.dep_ in ("punct", "cc"):
                 continue
-            if _second_half(child) or continues_clause(child):
+            if _second_half(child) or continues_clause(child) or goes_on(clause, child):
                 tokens.extend(child.subtree)
                 continue
             if any(is_cue_verb(t) for t in child.subtree) or child.dep_ == "conj":
@@ -312,7 +319,7 @@ class _Extractor:
                 return without_circumstances(verb, after) or None
         for child in verb.children:
             if child.dep_ == "xcomp" and (verb.lemma_ in CUE_VERBS or framed_cue(verb)):
-                return list(child.subtree) + complements(verb, child)
+                return without_other_verb(child, list(child.subtree)) + complements(verb, child)
         # "Y, X said": the cue verb hangs off the clause it reports.
         # A participle or "when asked" has no subject of its own: it adds to the clause
         # before it ("..., warning of floods"), it does not report it.
@@ -411,10 +418,11 @@ def _withheld(verb: Token) -> bool:
 
 def _without_second_act(verb: Token, clause: Token, tokens: list[Token]) -> list[Token]:
     """'said she was tired and predicted a win': a cue coordinated with the clause, in the
-    cue's own tense and with no subject, is the speaker's next act, not what was said."""
+    cue's own tense or with its own that-clause ('and warned that B'), and with no subject,
+    is the speaker's next act, not what was said."""
     for child in clause.children:
         if child.dep_ == "conj" and child.i > clause.i and is_cue_verb(child) and (
-            child.tag_ == verb.tag_ != clause.tag_
+            child.tag_ == verb.tag_ != clause.tag_ or reports_that(child)
         ) and not any(c.dep_ in SUBJECT_DEPS for c in child.children):
             cut = {t.i for t in child.subtree} | {
                 t.i for t in clause.children if t.dep_ == "cc" and t.i < child.i}

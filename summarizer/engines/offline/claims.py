@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from summarizer.engines.offline.attribution import Attribution
-    from summarizer.engines.offline.state import Analysis
+    from summarizer.engines.offline.pipeline import Analysis
 
 NARRATION_CLAIMS = 4
 NARRATION_REACH = 40  # sentences from the top where narration claims are looked for

@@ -2,17 +2,14 @@
 
 The words that report speech or stance (verbs, nouns, the prepositions that bring
 in their content), and the token-level questions the extractor asks: is this a
-cue, who is its speaker, which words name that speaker, what stretch of text a set
-of tokens covers.
+cue, who is its speaker, which words name that speaker. Where the content begins
+and ends is bounds.py's question.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from summarizer.engines.offline.quotes import CLOSE_QUOTES, OPEN_QUOTES
-from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
@@ -89,11 +86,6 @@ WITHHELD = word_set(
 # telling something: "refused to keep his hands up" is an act, not a gap.
 REFUSALS = word_set("decline refuse")
 REFUSED_TELLING = WITHHELD | SPEECH_VERBS | word_set("discuss speculate talk threaten")
-# Where or when something was said, not what: "in a statement", "on Monday".
-MEDIA = word_set(
-    """statement interview speech post tweet letter release conference appearance rally
-    remark op-ed column email video hearing debate address briefing call message"""
-)
 # Headline kickers, "Breaking: ...": words that label a line, never a speaker.
 KICKERS = word_set("breaking exclusive correction update bombshell revealed busted watch wow"
                    " online previously byline email analysis opinion editorial video live")
@@ -108,8 +100,6 @@ FRAMED_CUES = {
     **dict.fromkeys(("like", "look", "aim"), ("infinitive",)),
     **dict.fromkeys(("portray", "compare", "identify", "welcome"), ("object",)),
 }
-# When something was said, in a preposition that is no circumstance by its object alone.
-TIME_PREPOSITIONS = word_set("before after during until since following")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -137,31 +127,6 @@ def withholds(verb: Token) -> bool:
     if refuses_telling(verb) or (verb.lemma_.lower() in WITHHELD and negated(verb)):
         return True
     return verb.dep_ == "xcomp" and refuses_telling(verb.head)
-
-
-def char_interval(tokens: Iterable[Token]) -> CharInterval | None:
-    """The text the tokens cover, without the edges that belong to no statement."""
-    items = _trim(sorted(tokens, key=lambda t: t.i))
-    if not items:
-        return None
-    return CharInterval(items[0].idx, items[-1].idx + len(items[-1].text))
-
-
-def _trim(items: list[Token]) -> list[Token]:
-    """Drop leading 'that'/punctuation/conjunctions and trailing punctuation."""
-    while items and (
-        (items[0].is_punct and items[0].text not in OPEN_QUOTES)
-        or (items[0].dep_ in ("cc", "mark") and items[0].lower_ in ("that", "and", "but"))
-        or items[0].is_space
-    ):
-        items = items[1:]
-    while items and (
-        items[-1].is_space
-        or (items[-1].is_punct and items[-1].text not in CLOSE_QUOTES and items[-1].text != ")")
-        or items[-1].dep_ == "cc"
-    ):
-        items = items[:-1]
-    return items
 
 
 def source_tokens(head: Token) -> list[Token]:
@@ -269,51 +234,11 @@ def inverted_subject(verb: Token) -> Token | None:
     return None
 
 
-def without_participle_cues(tokens: list[Token]) -> list[Token]:
-    """Drop a trailing '..., claiming that ...': it is an attribution of its own."""
-    for token in tokens:
-        if token.dep_ == "advcl" and token.tag_ == "VBG" and is_cue_verb(token) and (
-            token.left_edge.i > tokens[0].i
-        ):
-            cut = {t.i for t in token.subtree}
-            return [t for t in tokens if t.i not in cut]
-    return tokens
-
-
 def purpose_of_anonymity(verb: Token) -> bool:
     """'requested anonymity to discuss the talks' gives a reason, not a statement."""
     if verb.dep_ not in ("xcomp", "advcl", "acl"):
         return False
     return any(t.lower_ in ("anonymity", "authorized") for t in verb.head.subtree)
-
-
-def circumstance(prep: Token) -> bool:
-    """'in a statement', 'on Monday', 'at a rally': where or when, not what."""
-    objects = [c for c in prep.children if c.dep_ == "pobj"]
-    return prep.dep_ == "prep" and bool(objects) and (
-        objects[0].ent_type_ in ("DATE", "TIME") or objects[0].lemma_.lower() in MEDIA
-    )
-
-
-def call_preposition(verb: Token) -> Token | None:
-    """The 'for' of 'called for a ban' or 'on' of 'called on Congress to act', also when
-    the parser hangs it on a medium: 'called in a statement for higher wages'."""
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("for", "on") and not circumstance(child):
-            return child
-    for child in verb.children:
-        if child.dep_ == "prep" and circumstance(child):
-            for grand in (g for c in child.children for g in c.children):
-                if grand.dep_ == "prep" and grand.lower_ == "for":
-                    return grand
-    return None
-
-
-def without_circumstances(verb: Token, tokens: list[Token]) -> list[Token]:
-    """The tokens without the verb's 'in a statement on Monday' that follow the content."""
-    cut = {t.i for c in verb.children if c.dep_ == "prep" and circumstance(c)
-           and c.i > tokens[0].i for t in c.subtree} if tokens else set()
-    return [t for t in tokens if t.i not in cut]
 
 
 def framed_cue(token: Token) -> bool:
@@ -350,27 +275,6 @@ def _passive_report(verb: Token) -> bool:
     return "nsubjpass" in deps and "xcomp" in deps
 
 
-def complement(child: Token) -> bool:
-    """What completes a stance verb's object, 'thanked them for their support', 'shows X
-    with a lead', 'hopes to win while losing', not where or when it was said."""
-    if child.dep_ == "prep":
-        return not circumstance(child) and child.lower_ not in TIME_PREPOSITIONS
-    return child.dep_ == "advcl" and not any(is_cue_verb(t) for t in child.subtree)
-
-
-def complements(verb: Token, after: Token) -> list[Token]:
-    """The complements of ``verb`` that follow its object ``after``."""
-    return [t for c in verb.rights if c.i > after.i and complement(c) for t in c.subtree]
-
-
-def continues_clause(child: Token) -> bool:
-    """'said A, but that B': a conjunct of the cue opened by 'that', with no cue in it,
-    goes on with the reported clause ('said A, and B went home' does not)."""
-    return child.dep_ == "conj" and any(
-        c.dep_ == "mark" and c.lower_ == "that" for c in child.children
-    ) and not any(is_cue_verb(t) for t in child.subtree)
-
-
 def nominal_content(noun: Token) -> tuple[Token, list[Token]] | None:
     """What a nominal cue reports, with the token its cue ends on: 'support for X' (the
     preposition's object) or 'the claim that X' (the clause)."""
@@ -401,36 +305,6 @@ def colon_label(colon: Token) -> Span | None:
     return label
 
 
-# A finite verb's tags: a clause of its own under the word that holds it.
-FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
-
-
-def clause_object(verb: Token) -> list[Token] | None:
-    """'says the cut that X opposes also hurts Y', 'told the story of how they won':
-    an object of say, tell or ask that holds a finite verb is what was said (a clause the
-    parser took for a noun, or a story or question told); 'said a prayer' is not."""
-    obj = next((c for c in verb.rights if c.dep_ == "dobj"), None)
-    if obj is None or not any(t.tag_ in FINITE_TAGS for t in obj.subtree):
-        return None
-    return list(obj.subtree)
-
-
-def inserted_cue(clause: Token) -> bool:
-    """'But, she added, it will pass': a cue clause set into the clause it
-    reports is not a clause reported by that clause's verb."""
-    return clause.dep_ == "parataxis" and clause.lemma_ in SPEECH_VERBS and any(
-        c.dep_ in SUBJECT_DEPS for c in clause.children)
-
-
-def reported_clauses(verb: Token) -> list[Token]:
-    """The clauses ``verb`` may report: not a cue clause set into its own, and of two
-    clauses before it only the nearer ('X lamented Y: "A," he said': the parser hangs
-    the sentence's opening on the cue as well)."""
-    clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS and not inserted_cue(c)]
-    before = [c for c in clauses if c.dep_ == "ccomp" and c.i < verb.i]
-    return [c for c in clauses if c not in before[:-1]]
-
-
 def inserted_report(verb: Token) -> bool:
     """'A, X said, B' and 'As X noted, A B': a speech verb set into the clause it reports."""
     if verb.head.i <= verb.i or verb.lemma_ not in SPEECH_VERBS:
@@ -439,14 +313,8 @@ def inserted_report(verb: Token) -> bool:
         c.dep_ == "mark" and c.lower_ == "as" for c in verb.children))
 
 
-def without_left_cues(verb: Token, tokens: list[Token]) -> list[Token]:
-    """'Asked about it, she said, "A"': a modifier before the inserted cue that holds a
-    cue of its own reports its own content, not this cue's."""
-    cut = {t.i for c in verb.head.lefts if c.i < verb.i
-           and any(is_cue_verb(d) for d in c.subtree) for t in c.subtree}
-    return [t for t in tokens if t.i not in cut]
-
-
 def trailing_participle(token: Token) -> bool:
     """'declined to comment, saying X': a participle after its head is a second act."""
     return token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > token.head.i
+
+

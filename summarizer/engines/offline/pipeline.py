@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from summarizer import __version__
@@ -21,8 +22,7 @@ from summarizer.engines.offline.attribution import extract
 from summarizer.engines.offline.claims import attributed_claims, narration_claims, rank
 from summarizer.engines.offline.parties import collect, listed, to_parties
 from summarizer.engines.offline.questions import build_questions
-from summarizer.engines.offline.sources import resolve, to_sources
-from summarizer.engines.offline.state import Analysis
+from summarizer.engines.offline.sources import SourceTable, resolve, to_sources
 from summarizer.engines.offline.unknowns import find_unknowns, to_unknowns
 from summarizer.errors import InputError
 from summarizer.schema import ArticleBrief, Meta
@@ -31,10 +31,34 @@ from summarizer.text import text_warnings
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
+    from summarizer.engines.offline.attribution import Attribution
+    from summarizer.engines.offline.claims import RankedClaim
+    from summarizer.engines.offline.parties import PartyMention
+    from summarizer.engines.offline.unknowns import FoundUnknown
+    from summarizer.schema import Party, Source, Unknown
+
 SUMMARY_WORDS = 70
 # Memory grows with the text (measured: +0.45 GB at 150,000 characters, +2.7 GB at
 # 1,000,000), once per batch worker; news articles are far shorter.
 MAX_CHARS = 150_000
+
+
+@dataclass
+class Analysis:
+    """One parsed article and everything found in it so far, filled in step by step:
+    each step reads what earlier steps put here and returns its own result; only
+    ``analyse`` writes the fields."""
+
+    doc: Doc
+    text: str  # doc.text, read once: spaCy builds it from the tokens on every access
+    attributions: list[Attribution] = field(default_factory=list)
+    mentions: list[PartyMention] = field(default_factory=list)  # one group per party
+    parties: list[Party] = field(default_factory=list)  # aligned with ``mentions``
+    table: SourceTable = field(default_factory=SourceTable)
+    sources: list[Source] = field(default_factory=list)  # aligned with ``table.drafts``
+    claims: list[RankedClaim] = field(default_factory=list)  # ranked, best first
+    found_unknowns: list[FoundUnknown] = field(default_factory=list)
+    unknowns: list[Unknown] = field(default_factory=list)  # aligned with ``found_unknowns``
 
 
 class OfflineEngine(Engine):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from summarizer.engines.offline.claims import RankedClaim
     from summarizer.engines.offline.parties import PartyMention
-    from summarizer.engines.offline.state import Analysis
+    from summarizer.engines.offline.pipeline import Analysis
 
 MAX_QUESTIONS = 6
 MAX_WORDS = 30

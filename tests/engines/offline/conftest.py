@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.engines.offline import nlp
-from summarizer.engines.offline.pipeline import OfflineEngine, analyse
-from summarizer.engines.offline.state import Analysis
+from summarizer.engines.offline.pipeline import Analysis, OfflineEngine, analyse
 from summarizer.schema import ArticleBrief
 
 SEED = Path(__file__).resolve().parents[3] / "seeds" / "000_a632362f40734eb3.txt"

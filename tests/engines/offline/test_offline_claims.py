@@ -11,7 +11,7 @@ from summarizer.engines.offline.claims import (
     rank,
     statement_from,
 )
-from summarizer.engines.offline.state import Analysis
+from summarizer.engines.offline.pipeline import Analysis
 from summarizer.schema import ArticleBrief, Claim
 
 

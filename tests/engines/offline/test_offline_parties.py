@@ -13,8 +13,7 @@ from summarizer.engines.offline.parties import (
     party_at,
     to_parties,
 )
-from summarizer.engines.offline.pipeline import OfflineEngine
-from summarizer.engines.offline.state import Analysis
+from summarizer.engines.offline.pipeline import Analysis, OfflineEngine
 from summarizer.schema import ArticleBrief, Party
 from summarizer.spans import CharInterval
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from summarizer.engines.offline import nlp
-from summarizer.engines.offline.pipeline import OfflineEngine
+from summarizer.engines.offline.pipeline import Analysis, OfflineEngine
 from summarizer.engines.offline.questions import (
     MAX_QUESTIONS,
     build_questions,
@@ -23,7 +23,6 @@ from summarizer.engines.offline.questions import (
     unconfirmed,
     unheard,
 )
-from summarizer.engines.offline.state import Analysis
 from summarizer.engines.offline.unknowns import FoundUnknown
 from summarizer.schema import ArticleBrief
 from summarizer.spans import CharInterval

@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from summarizer.engines.offline.pipeline import OfflineEngine
+from summarizer.engines.offline.pipeline import Analysis, OfflineEngine
 from summarizer.engines.offline.sources import without_marks
-from summarizer.engines.offline.state import Analysis
 from summarizer.schema import ArticleBrief
 from summarizer.spans import CharInterval
 

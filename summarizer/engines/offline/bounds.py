@@ -1,0 +1,220 @@
+"""Where what a cue reports begins and ends, read off the dependency parse.
+
+Which tokens of a clause, an object or an infinitive are the content: the reported
+clause with what the parser hung on the cue after it, but not the speaker's next act,
+a clause set against it, where or when it was said, or a cue of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from summarizer.engines.offline.cues import (
+    CLAUSE_DEPS,
+    SPEECH_VERBS,
+    SUBJECT_DEPS,
+    is_cue_verb,
+)
+from summarizer.engines.offline.quotes import CLOSE_QUOTES, OPEN_QUOTES
+from summarizer.spans import CharInterval
+from summarizer.text import word_set
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Where or when something was said, not what: "in a statement", "on Monday".
+MEDIA = word_set(
+    """statement interview speech post tweet letter release conference appearance rally
+    remark op-ed column email video hearing debate address briefing call message"""
+)
+# When something was said, in a preposition that is no circumstance by its object alone.
+TIME_PREPOSITIONS = word_set("before after during until since following")
+# A finite verb's tags: a clause of its own under the word that holds it.
+FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
+# Subordinators of a clause set against the one before it.
+CONTRASTS = word_set("while whereas although though")
+
+
+def char_interval(tokens: Iterable[Token]) -> CharInterval | None:
+    """The text the tokens cover, without the edges that belong to no statement."""
+    items = _trim(sorted(tokens, key=lambda t: t.i))
+    if not items:
+        return None
+    return CharInterval(items[0].idx, items[-1].idx + len(items[-1].text))
+
+
+def _trim(items: list[Token]) -> list[Token]:
+    """Drop leading 'that'/punctuation/conjunctions and trailing punctuation."""
+    while items and (
+        (items[0].is_punct and items[0].text not in OPEN_QUOTES)
+        or (items[0].dep_ in ("cc", "mark") and items[0].lower_ in ("that", "and", "but"))
+        or items[0].is_space
+    ):
+        items = items[1:]
+    while items and (
+        items[-1].is_space
+        or (items[-1].is_punct and items[-1].text not in CLOSE_QUOTES and items[-1].text != ")")
+        or items[-1].dep_ == "cc"
+    ):
+        items = items[:-1]
+    return items
+
+
+def without_participle_cues(tokens: list[Token]) -> list[Token]:
+    """Drop a trailing '..., claiming that ...': it is an attribution of its own."""
+    for token in tokens:
+        if token.dep_ == "advcl" and token.tag_ == "VBG" and is_cue_verb(token) and (
+            token.left_edge.i > tokens[0].i
+        ):
+            cut = {t.i for t in token.subtree}
+            return [t for t in tokens if t.i not in cut]
+    return tokens
+
+
+def circumstance(prep: Token) -> bool:
+    """'in a statement', 'on Monday', 'at a rally': where or when, not what."""
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return prep.dep_ == "prep" and bool(objects) and (
+        objects[0].ent_type_ in ("DATE", "TIME") or objects[0].lemma_.lower() in MEDIA
+    )
+
+
+def call_preposition(verb: Token) -> Token | None:
+    """The 'for' of 'called for a ban' or 'on' of 'called on Congress to act', also when
+    the parser hangs it on a medium: 'called in a statement for higher wages'."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "on") and not circumstance(child):
+            return child
+    for child in verb.children:
+        if child.dep_ == "prep" and circumstance(child):
+            for grand in (g for c in child.children for g in c.children):
+                if grand.dep_ == "prep" and grand.lower_ == "for":
+                    return grand
+    return None
+
+
+def without_circumstances(verb: Token, tokens: list[Token]) -> list[Token]:
+    """The tokens without the verb's 'in a statement on Monday' that follow the content."""
+    cut = {t.i for c in verb.children if c.dep_ == "prep" and circumstance(c)
+           and c.i > tokens[0].i for t in c.subtree} if tokens else set()
+    return [t for t in tokens if t.i not in cut]
+
+
+def complement(child: Token) -> bool:
+    """What completes a stance verb's object, 'thanked them for their support', 'shows X
+    with a lead', 'hopes to win while losing', not where or when it was said."""
+    if child.dep_ == "prep":
+        return not circumstance(child) and child.lower_ not in TIME_PREPOSITIONS
+    return child.dep_ == "advcl" and not any(is_cue_verb(t) for t in child.subtree) and not (
+        contrast_clause(child) or side_effect(child))
+
+
+def complements(verb: Token, after: Token) -> list[Token]:
+    """The complements of ``verb`` that follow its object ``after``."""
+    return [t for c in verb.rights if c.i > after.i and complement(c) for t in c.subtree]
+
+
+def continues_clause(child: Token) -> bool:
+    """'said A, but that B': a conjunct of the cue opened by 'that', with no cue in it,
+    goes on with the reported clause ('said A, and B went home' does not)."""
+    return child.dep_ == "conj" and any(
+        c.dep_ == "mark" and c.lower_ == "that" for c in child.children
+    ) and not any(is_cue_verb(t) for t in child.subtree)
+
+
+def clause_object(verb: Token) -> list[Token] | None:
+    """'says the cut that X opposes also hurts Y', 'told the story of how they won':
+    an object of say, tell or ask that holds a finite verb is what was said (a clause the
+    parser took for a noun, or a story or question told); 'said a prayer' is not."""
+    obj = next((c for c in verb.rights if c.dep_ == "dobj"), None)
+    if obj is None or not any(t.tag_ in FINITE_TAGS for t in obj.subtree):
+        return None
+    return list(obj.subtree)
+
+
+def inserted_cue(clause: Token) -> bool:
+    """'But, she added, it will pass': a cue clause set into the clause it
+    reports is not a clause reported by that clause's verb."""
+    return clause.dep_ == "parataxis" and clause.lemma_ in SPEECH_VERBS and any(
+        c.dep_ in SUBJECT_DEPS for c in clause.children)
+
+
+def reported_clauses(verb: Token) -> list[Token]:
+    """The clauses ``verb`` may report: not a cue clause set into its own, and of two
+    clauses before it only the nearer ('X lamented Y: "A," he said': the parser hangs
+    the sentence's opening on the cue as well)."""
+    clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS and not inserted_cue(c)]
+    before = [c for c in clauses if c.dep_ == "ccomp" and c.i < verb.i]
+    return [c for c in clauses if c not in before[:-1]]
+
+
+def without_left_cues(verb: Token, tokens: list[Token]) -> list[Token]:
+    """'Asked about it, she said, "A"': a modifier before the inserted cue that holds a
+    cue of its own reports its own content, not this cue's."""
+    cut = {t.i for c in verb.head.lefts if c.i < verb.i
+           and any(is_cue_verb(d) for d in c.subtree) for t in c.subtree}
+    return [t for t in tokens if t.i not in cut]
+
+
+def contrast_clause(child: Token) -> bool:
+    """'..., while others backed him', 'even as aides denied it': a clause with a
+    subject of its own, set against what was said, is the writer's, not the speaker's."""
+    marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
+    if child.dep_ != "advcl" or not marks or not any(
+            c.dep_ in SUBJECT_DEPS for c in child.children):
+        return False
+    even = any(c.lower_ == "even" for c in child.children)
+    return marks[0] in CONTRASTS or (marks[0] == "as" and even)
+
+
+def without_contrasts(clause: Token, tokens: list[Token]) -> list[Token]:
+    """The reported clause without a contrast clause that closes it."""
+    cut = {t.i for c in clause.rights if contrast_clause(c) for t in c.subtree}
+    return [t for t in tokens if t.i not in cut]
+
+
+def side_effect(child: Token) -> bool:
+    """'endorsed the bill, sparking a debate': a participle after a comma, with no
+    'while' or 'by', tells what the act caused, not what was said."""
+    return child.tag_ == "VBG" and child.i > 0 and child.nbor(-1).text == "," and not any(
+        c.dep_ == "mark" for c in child.children)
+
+
+def reports_that(verb: Token) -> bool:
+    """'... and warned that B', '... and called on X to act': the verb brings in what
+    it reports itself, by a that-clause or 'call on/for'."""
+    if verb.lemma_ == "call" and call_preposition(verb) is not None:
+        return True
+    return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that"
+                                         for m in c.children) for c in verb.children)
+
+
+def goes_on(clause: Token, child: Token) -> bool:
+    """'said A, but B' and 'said that A, and B': a clause with a subject of its own and
+    no cue, which the parser hung on the cue, goes on with what was said."""
+    if child.dep_ != "conj" or any(is_cue_verb(t) for t in child.subtree) or not any(
+            c.dep_ in SUBJECT_DEPS for c in child.children) or any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+        return False
+    that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    return that or any(c.dep_ == "cc" and c.lower_ == "but" and clause.i < c.i < child.i
+                       for c in child.head.children)
+
+
+def without_other_verb(head: Token, tokens: list[Token]) -> list[Token]:
+    """'urged them to vote and signaled support', 'said he will run and refuses to
+    quit': a conjunct in another verb form than the infinitive or modal verb it joins
+    cannot share its 'to' or 'will'; it is the speaker's next act (after a modal, only
+    a cue: 'would resign and ended a strike' may be what was said)."""
+    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+    modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
+    if head.tag_ != "VB" or not (to or modal):
+        return tokens
+    for child in head.rights:
+        if child.dep_ == "conj" and child.tag_ in ("VBD", "VBZ", "VBG") and not any(
+                c.dep_ in SUBJECT_DEPS for c in child.children) and (to or is_cue_verb(child)):
+            cut = {t.i for t in child.subtree} | {
+                t.i for t in head.children if t.dep_ == "cc" and t.i < child.i}
+            return [t for t in tokens if t.i not in cut]
+    return tokens

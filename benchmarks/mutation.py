@@ -100,6 +100,8 @@ MODULES = (
             "tests/engines/offline/test_offline_reader_bugs.py",
             "tests/engines/offline/test_offline_recall_gains.py",
             "tests/engines/offline/test_offline_content_bounds.py",
+            "tests/engines/offline/test_offline_speech_structure.py",
+            "tests/engines/offline/test_offline_content_edges.py",
         ),
     ),
     Module(

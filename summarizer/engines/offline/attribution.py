@@ -42,6 +42,7 @@ from summarizer.engines.offline.bounds import (
     without_participle_cues,
 )
 from summarizer.engines.offline.cues import (
+    CLAUSE_DEPS,
     CUE_VERBS,
     KICKERS,
     NOMINAL_CUES,
@@ -252,7 +253,7 @@ class _Extractor:
             return self.quote_verb(sent, verb)
         if purpose_of_anonymity(verb):
             return None
-        subject = speaker(verb)
+        subject = speaker(verb.head.head if _second_act(verb) else verb)
         tokens = self.clause_content(verb)
         if subject is None or subject.i > verb.i:
             inverted = inverted_subject(verb)
@@ -278,7 +279,7 @@ class _Extractor:
         Modifiers after the clause usually belong to it ("... is 'peanuts,' compared
         to ..."), unless they hold a cue of their own ("..., adding that ...").
         """
-        tokens = _without_second_act(verb, clause, list(clause.subtree))
+        tokens = _without_second_act(clause, list(clause.subtree))
         tokens = without_other_verb(clause, without_contrasts(clause, tokens))
         if clause.i < verb.i:
             return tokens
@@ -416,14 +417,20 @@ def _withheld(verb: Token) -> bool:
     return False
 
 
-def _without_second_act(verb: Token, clause: Token, tokens: list[Token]) -> list[Token]:
-    """'said she was tired and predicted a win': a cue coordinated with the clause, in the
-    cue's own tense or with its own that-clause ('and warned that B'), and with no subject,
-    is the speaker's next act, not what was said."""
+def _second_act(child: Token) -> bool:
+    """'said she was tired and predicted a win': a cue coordinated with the reported clause,
+    in the cue's own tense or with its own that-clause ('and warned that B'), and with no
+    subject, is the speaker's next act, not what was said."""
+    clause, verb = child.head, child.head.head
+    return child.dep_ == "conj" and clause.dep_ in CLAUSE_DEPS and is_cue_verb(verb) and (
+        child.i > clause.i and is_cue_verb(child)
+        and (child.tag_ == verb.tag_ != clause.tag_ or reports_that(child))
+        and not any(c.dep_ in SUBJECT_DEPS for c in child.children))
+
+
+def _without_second_act(clause: Token, tokens: list[Token]) -> list[Token]:
     for child in clause.children:
-        if child.dep_ == "conj" and child.i > clause.i and is_cue_verb(child) and (
-            child.tag_ == verb.tag_ != clause.tag_ or reports_that(child)
-        ) and not any(c.dep_ in SUBJECT_DEPS for c in child.children):
+        if _second_act(child):
             cut = {t.i for t in child.subtree} | {
                 t.i for t in clause.children if t.dep_ == "cc" and t.i < child.i}
             return [t for t in tokens if t.i not in cut]

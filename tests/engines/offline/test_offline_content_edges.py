@@ -124,3 +124,11 @@ def test_conjunct_sharing_the_infinitive_or_modal_stays_in(
     text: str, cue: str, content: str
 ) -> None:
     assert _contents(text)[cue] == content
+
+
+def test_the_speakers_next_act_has_the_speaker_as_its_source() -> None:
+    text = "She said the plan is working and predicted a win."
+    found = {item.cue.of(text): item for item in extract(nlp.parse(text))}
+    assert found["said"].text(text) == "the plan is working"
+    predicted = found["predicted"]
+    assert predicted.source is not None and predicted.source.of(text) == "She"

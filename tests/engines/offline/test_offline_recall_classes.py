@@ -213,3 +213,21 @@ def test_a_name_a_colon_and_a_quotation_in_running_text(text: str, speaker: str)
 def test_a_byline_before_a_colon_is_no_speaker() -> None:
     text = "Read the full story, by Ann Lee: “The mill closed its doors on Friday after a century.”"
     assert extract(nlp.parse(text)) == []
+
+
+def test_the_name_before_the_colon_heads_the_source() -> None:
+    text = "Her old line still works. Maria Lopez: “We will not back down on the bridge.”"
+    doc = nlp.parse(text)
+    (item,) = extract(doc)
+    assert item.source_head is not None and doc[item.source_head].text == "Lopez"
+
+
+def test_a_quotation_right_after_the_colon_is_the_content() -> None:
+    text = "Her old line still works. Maria Lopez :“We will not back down on the bridge.”"
+    assert reported(text) == {":": ("Maria Lopez", "“We will not back down on the bridge.”")}
+
+
+@pytest.mark.parametrize("between", [", ", " later, "])
+def test_a_colon_with_more_before_the_quotation_is_no_label(between: str) -> None:
+    text = f"Her old line still works. Maria Lopez:{between}“We will not back down.”"
+    assert extract(nlp.parse(text)) == []

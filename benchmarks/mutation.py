@@ -102,6 +102,7 @@ MODULES = (
             "tests/engines/offline/test_offline_content_bounds.py",
             "tests/engines/offline/test_offline_speech_structure.py",
             "tests/engines/offline/test_offline_content_edges.py",
+            "tests/engines/offline/test_offline_stance_structure.py",
         ),
     ),
     Module(

@@ -32,6 +32,7 @@ from summarizer.engines.offline.bounds import (
     complement,
     complements,
     continues_clause,
+    for_clause,
     goes_on,
     reported_clauses,
     reports_that,
@@ -54,10 +55,13 @@ from summarizer.engines.offline.cues import (
     according_to,
     colon_label,
     framed_cue,
+    held_object,
+    holder,
     inserted_report,
     inverted_subject,
     is_cue_verb,
     nominal_content,
+    passive_object,
     purpose_of_anonymity,
     source_tokens,
     speaker,
@@ -231,11 +235,11 @@ class _Extractor:
     # -- nominal cues: "his support for X", "voiced criticism of X" ------------- #
 
     def nominal(self, noun: Token) -> Attribution | None:
-        found = nominal_content(noun)
+        found = nominal_content(noun) or held_object(noun)
         if found is None:
             return None
         end, tokens = found
-        subject = next((c for c in noun.children if c.dep_ == "poss"), None)
+        subject = holder(noun) or next((c for c in noun.children if c.dep_ == "poss"), None)
         if subject is None and noun.dep_ in ("dobj", "attr") and noun.head.pos_ == "VERB":
             subject = speaker(noun.head)
         if subject is None or subject.lower_ in ("its", "their", "it", "they"):
@@ -313,6 +317,8 @@ class _Extractor:
             quoted = self.quotes.at(_token_interval(clauses[0])) is not None
             return self.clause_and_tail(verb, after[0] if len(clauses) > 1 and after
                                         and not quoted else clauses[0])
+        if (judged := for_clause(verb) or passive_object(verb)) is not None:
+            return judged
         if verb.lemma_ == "call":
             called = call_preposition(verb)
             if called is not None:

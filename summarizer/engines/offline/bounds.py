@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.cues import (
     CLAUSE_DEPS,
+    PREPOSITION_VERBS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
     is_cue_verb,
@@ -218,3 +219,12 @@ def without_other_verb(head: Token, tokens: list[Token]) -> list[Token]:
                 t.i for t in head.children if t.dep_ == "cc" and t.i < child.i}
             return [t for t in tokens if t.i not in cut]
     return tokens
+
+
+def for_clause(verb: Token) -> list[Token] | None:
+    """'called for the wage to be raised': 'for' parsed as the mark of the clause called for."""
+    clause = next((c for c in verb.rights if c.dep_ == "advcl" and c.left_edge.lower_ == "for"
+                   and c.left_edge.dep_ == "mark"), None)
+    if clause is None or "for" not in PREPOSITION_VERBS.get(verb.lemma_, ()):
+        return None
+    return [t for t in clause.subtree if t.i != clause.left_edge.i]

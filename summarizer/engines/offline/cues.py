@@ -70,7 +70,10 @@ NOMINAL_CUES = {
     **dict.fromkeys(("comment", "remark", "statement", "warning", "concern",
                      "question", "complaint", "claim", "tweet"), ("about", "on", "that")),
     **dict.fromkeys(("suggestion", "assertion", "doubt", "contention", "accusation",
-                     "insistence", "belief", "speculation", "admission"), ("that",)),
+                     "insistence", "belief", "speculation", "admission", "fear", "hope", "answer",
+                     "response", "point", "view", "message", "worry", "promise", "position",
+                     "conclusion", "assessment", "theory", "finding", "prediction",
+                     "explanation", "pitch"), ("that",)),
     "attack": ("on", "against"),
     "opposition": ("to",),
     "proposal": ("for",),
@@ -173,6 +176,8 @@ def subject_of(verb: Token) -> Token | None:
             continue
         if current.dep_ == "pcomp" and current.head.dep_ == "prep":
             current = current.head.head  # "responded by saying"
+            if current.dep_ in ("dobj", "acomp", "attr") and current.pos_ in ("NOUN", "ADJ"):
+                current = current.head  # "took the step of backing", "was quick in backing"
             seen += 1
             continue
         if current.dep_ == "acl" and current.tag_ == "VBG" and current.head.pos_ in (
@@ -193,7 +198,7 @@ def _that_said(subject: Token, verb: Token) -> bool:
 def speaker(verb: Token) -> Token | None:
     """The subject of a cue; for 'who said' in a relative clause, the noun it modifies;
     for a passive report ('is expected by aides to'), the agent or nobody."""
-    if _passive_report(verb):
+    if _passive_report(verb) or passive_object(verb):
         return _reporter_of_passive(verb)
     subject = subject_of(verb)
     if subject is not None and _that_said(subject, verb):
@@ -286,7 +291,9 @@ def nominal_content(noun: Token) -> tuple[Token, list[Token]] | None:
         if "that" in allowed and child.dep_ in ("acl", "ccomp") and any(
                 c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
             return noun, list(child.subtree)
-    return None
+    clause = next((c for c in noun.head.rights if c.dep_ == "ccomp"), None)
+    predicated = noun.dep_ == "nsubj" and noun.head.lemma_ == "be"  # "Her view is that X"
+    return (noun, list(clause.subtree)) if predicated and clause is not None else None
 
 
 def colon_label(colon: Token) -> Span | None:
@@ -318,3 +325,33 @@ def trailing_participle(token: Token) -> bool:
     return token.dep_ == "advcl" and token.tag_ == "VBG" and token.i > token.head.i
 
 
+def passive_object(verb: Token) -> list[Token] | None:
+    """'His remarks were derided by the mayor': the agent judges what the subject names."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    clause = any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
+    if subject is None or subject.tag_ in ("WDT", "WP") or clause:
+        return None
+    return list(subject.subtree) if _reporter_of_passive(verb) else None
+
+
+def holder(noun: Token) -> Token | None:
+    """Who holds a nominal cue's stance: 'criticism from X', 'X were firm in their support'
+    when X names someone (the bills 'differ in their support' for nothing)."""
+    poss = [c for c in noun.children if c.dep_ == "poss"]
+    preps = [c for c in noun.rights if c.dep_ == "prep" and c.lower_ in ("from", "by", "among")]
+    found = next((g for p in preps for g in p.children if g.dep_ == "pobj" and not poss), None)
+    verb = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    their = noun.dep_ == "pobj" and bool(poss) and poss[0].lower_ in ("their", "its")
+    subject = subject_of(verb) if their and verb is not None else None
+    named = subject is not None and any(
+        t.ent_type_ in ("PERSON", "NORP", "ORG", "GPE") for t in subject.subtree)
+    return found or (subject if named else None)
+
+
+def held_object(noun: Token) -> tuple[Token, list[Token]] | None:
+    """What a cue with no content judges: 'The bill drew criticism from X'."""
+    if holder(noun) is None or noun.dep_ != "dobj" or is_cue_verb(noun.head) or any(
+            c.dep_ in ("acl", "relcl", "ccomp", "poss") for c in noun.children):
+        return None
+    owner = next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
+    return None if owner is None or owner.tag_ in ("WDT", "WP") else (noun, list(owner.subtree))

@@ -103,6 +103,7 @@ MODULES = (
             "tests/engines/offline/test_offline_speech_structure.py",
             "tests/engines/offline/test_offline_content_edges.py",
             "tests/engines/offline/test_offline_stance_structure.py",
+            "tests/engines/offline/test_offline_quotation_cues.py",
         ),
     ),
     Module(

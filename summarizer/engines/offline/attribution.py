@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.bounds import (
     call_preposition,
-    char_interval,
     clause_object,
     complement,
     complements,
@@ -53,6 +52,7 @@ from summarizer.engines.offline.cues import (
     SUBJECT_DEPS,
     THING_OBJECT_VERBS,
     according_to,
+    char_interval,
     colon_label,
     framed_cue,
     held_object,
@@ -63,10 +63,12 @@ from summarizer.engines.offline.cues import (
     nominal_content,
     passive_object,
     purpose_of_anonymity,
+    quote_frame,
     source_tokens,
     speaker,
     subject_of,
     trailing_participle,
+    unquoted_subject,
     withholds,
 )
 from summarizer.engines.offline.nlp import text_of
@@ -164,6 +166,8 @@ class _Extractor:
                 found.append(self.verb(sent, token))
             elif token.pos_ == "NOUN" and token.lemma_.lower() in NOMINAL_CUES:
                 found.append(self.nominal(token))
+            elif (framed := quote_frame(token, sent, self.quotes)) is not None:
+                found.append(self.attribution(*framed))
         return [item for item in found if item is not None]
 
     # -- "X: Y" headlines ------------------------------------------------------ #
@@ -257,7 +261,8 @@ class _Extractor:
             return self.quote_verb(sent, verb)
         if purpose_of_anonymity(verb):
             return None
-        subject = speaker(verb.head.head if _second_act(verb) else verb)
+        actor = verb.head.head if _second_act(verb) else verb
+        subject = unquoted_subject(verb, speaker(actor), self.quotes)
         tokens = self.clause_content(verb)
         if subject is None or subject.i > verb.i:
             inverted = inverted_subject(verb)
@@ -360,7 +365,7 @@ class _Extractor:
 
     def quote_before(self, verb: Token, subject: Token) -> CharInterval | None:
         """'"Y," X said.': the quotation left just before the cue's clause."""
-        return self.quotes.before(min(subject.left_edge.idx, verb.idx))
+        return self.quotes.before_phrase([t.idx for t in subject.subtree], verb.idx)
 
     def object_content(self, verb: Token) -> list[Token] | None:
         if verb.lemma_ in ("say", "tell", "ask"):
@@ -477,10 +482,10 @@ def _nested(item: Attribution, found: list[Attribution]) -> bool:
 
 
 def _dedupe(found: list[Attribution]) -> list[Attribution]:
-    """Keep one attribution per content span, the first found."""
+    """Keep one attribution per content span, the one whose cue is nearest it."""
     seen: set[tuple[CharInterval, ...]] = set()
     result = []
-    for item in sorted(found, key=lambda a: a.content):
+    for item in sorted(found, key=lambda a: (a.content, a.cue.distance(a.content[0]))):
         if item.content in seen:
             continue
         seen.add(item.content)

@@ -7,7 +7,6 @@ a clause set against it, where or when it was said, or a cue of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.cues import (
@@ -17,8 +16,6 @@ from summarizer.engines.offline.cues import (
     SUBJECT_DEPS,
     is_cue_verb,
 )
-from summarizer.engines.offline.quotes import CLOSE_QUOTES, OPEN_QUOTES
-from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
@@ -35,31 +32,6 @@ TIME_PREPOSITIONS = word_set("before after during until since following")
 FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 # Subordinators of a clause set against the one before it.
 CONTRASTS = word_set("while whereas although though")
-
-
-def char_interval(tokens: Iterable[Token]) -> CharInterval | None:
-    """The text the tokens cover, without the edges that belong to no statement."""
-    items = _trim(sorted(tokens, key=lambda t: t.i))
-    if not items:
-        return None
-    return CharInterval(items[0].idx, items[-1].idx + len(items[-1].text))
-
-
-def _trim(items: list[Token]) -> list[Token]:
-    """Drop leading 'that'/punctuation/conjunctions and trailing punctuation."""
-    while items and (
-        (items[0].is_punct and items[0].text not in OPEN_QUOTES)
-        or (items[0].dep_ in ("cc", "mark") and items[0].lower_ in ("that", "and", "but"))
-        or items[0].is_space
-    ):
-        items = items[1:]
-    while items and (
-        items[-1].is_space
-        or (items[-1].is_punct and items[-1].text not in CLOSE_QUOTES and items[-1].text != ")")
-        or items[-1].dep_ == "cc"
-    ):
-        items = items[:-1]
-    return items
 
 
 def without_participle_cues(tokens: list[Token]) -> list[Token]:

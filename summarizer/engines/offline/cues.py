@@ -8,12 +8,17 @@ and ends is bounds.py's question.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from summarizer.engines.offline.quotes import CLOSE_QUOTES, OPEN_QUOTES
+from summarizer.spans import CharInterval
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
+
+    from summarizer.engines.offline.quotes import Quotes
 
 # Verbs of saying: content is a clause, a quotation, or the sentence around the cue.
 SPEECH_VERBS = word_set(
@@ -132,6 +137,31 @@ def withholds(verb: Token) -> bool:
     return verb.dep_ == "xcomp" and refuses_telling(verb.head)
 
 
+def char_interval(tokens: Iterable[Token]) -> CharInterval | None:
+    """The text the tokens cover, without the edges that belong to no statement."""
+    items = _trim(sorted(tokens, key=lambda t: t.i))
+    if not items:
+        return None
+    return CharInterval(items[0].idx, items[-1].idx + len(items[-1].text))
+
+
+def _trim(items: list[Token]) -> list[Token]:
+    """Drop leading 'that'/punctuation/conjunctions and trailing punctuation."""
+    while items and (
+        (items[0].is_punct and items[0].text not in OPEN_QUOTES)
+        or (items[0].dep_ in ("cc", "mark") and items[0].lower_ in ("that", "and", "but"))
+        or items[0].is_space
+    ):
+        items = items[1:]
+    while items and (
+        items[-1].is_space
+        or (items[-1].is_punct and items[-1].text not in CLOSE_QUOTES and items[-1].text != ")")
+        or items[-1].dep_ == "cc"
+    ):
+        items = items[:-1]
+    return items
+
+
 def source_tokens(head: Token) -> list[Token]:
     """The noun phrase of a source, without relative clauses and appositions."""
     keep = [head]
@@ -143,10 +173,11 @@ def source_tokens(head: Token) -> list[Token]:
         keep.extend(child.subtree)
     # "one Democrat familiar with the discussion, who added ...": the clause is not the name,
     # nor is "a group in Ohio" after "lawyers with the Clean Air Project" (a person named
-    # there is: "a spokeswoman for Acme, Jane Doe").
-    cut = {t.i for k in keep if k.i > head.i and (k.dep_ == "relcl" or (
-        k.dep_ == "appos" and k.ent_type_ != "PERSON")) for t in k.subtree}
-    return sorted({t for t in keep if t.i not in cut}, key=lambda t: t.i)
+    # there is: "a spokeswoman for Acme, Jane Doe"). Nor is '"A," X told Y' the quotation
+    # the parser hung on the speaker.
+    cut = {t.i for k in keep if k.dep_ == "ccomp" or (k.i > head.i and (k.dep_ == "relcl" or (
+        k.dep_ == "appos" and k.ent_type_ != "PERSON"))) for t in k.subtree}
+    return sorted({t for t in keep if t.i not in cut and not t.is_quote}, key=lambda t: t.i)
 
 
 def _affiliation(prep: Token) -> bool:
@@ -355,3 +386,45 @@ def held_object(noun: Token) -> tuple[Token, list[Token]] | None:
         return None
     owner = next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
     return None if owner is None or owner.tag_ in ("WDT", "WP") else (noun, list(owner.subtree))
+
+
+def unquoted_subject(verb: Token, subject: Token | None, quotes: Quotes) -> Token | None:
+    """'"Happy holidays!," he tweeted': of two subjects the parser gives a cue, one a word
+    of the quotation, the other is the speaker."""
+    def quoted(token: Token) -> bool:
+        return quotes.at(CharInterval(token.idx, token.idx + len(token.text))) is not None
+
+    if subject is None or not quoted(subject):
+        return subject
+    return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not quoted(c)), subject)
+
+
+# What may follow a verb that a quotation before it makes a cue: when, where, how.
+CIRCUMSTANCE_DEPS = ("prep", "advmod", "npadvmod", "punct")
+
+
+def quote_frame(verb: Token, sent: Span, quotes: Quotes) -> (
+        tuple[CharInterval, CharInterval, CharInterval, int] | None):
+    """'"A," Jones fumed on Tuesday.' and 'Jones interjected: "A"': a verb outside the
+    lexicon set right against a quotation, with its subject, reports it. The cue, the
+    quotation, the speaker and the speaker's head word."""
+    if verb.pos_ != "VERB" or is_cue_verb(verb):
+        return None
+    subject = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
+    if subject is None or any(
+            t.dep_ not in ("advmod", "aux") for t in verb.doc[subject.right_edge.i + 1 : verb.i]):
+        return None
+    # 'Jones released this statement: "A"', 'as Jones put it, "A"': the colon or comma that
+    # ends the verb's clause (a comma after a noun may open a title: 'his book, "A"').
+    ahead = verb.doc[verb.i + 1 : min(verb.i + 8, sent.end)]
+    colon = next((t for t in ahead if t.text == ":" or t.pos_ in ("VERB", "AUX") or (
+        t.text == "," and all(w.pos_ not in ("NOUN", "PROPN") for w in ahead[: t.i - verb.i]))),
+        verb)
+    end = colon.idx if colon.text in ":," else verb.idx + len(verb.text)
+    quote = quotes.after_mark(end, sent.end_char)
+    if quote is None and verb.dep_ == "ROOT" and all(
+            c.dep_ in CIRCUMSTANCE_DEPS for c in verb.rights):
+        quote = quotes.clause_before(subject.left_edge.idx)
+    if quote is None or (source := char_interval(source_tokens(subject))) is None:
+        return None
+    return CharInterval(verb.idx, verb.idx + len(verb.text)), quote, source, subject.i

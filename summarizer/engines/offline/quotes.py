@@ -137,6 +137,26 @@ class Quotes:
                 break
         return None
 
+    def after_mark(self, cue_end: int, sentence_end: int) -> CharInterval | None:
+        """'she interjected: "A"': a quotation after the cue and only a comma or colon."""
+        quote = self.after_cue(cue_end, sentence_end)
+        gap = "" if quote is None else self.text[cue_end : quote.start].strip()
+        return quote if gap in (",", ":") else None
+
+    def clause_before(self, position: int) -> CharInterval | None:
+        """'"A," Jones fumed.': the quotation just before, a clause closed by a comma, a
+        question or an exclamation mark."""
+        quote = self.before(position)
+        ending = "" if quote is None else quote.of(self.text).rstrip(CLOSE_QUOTES + "'")[-1:]
+        return quote if ending and ending in ",?!" else None
+
+    def before_phrase(self, starts: list[int], cue: int) -> CharInterval | None:
+        """'"Y," X said.': the quotation just before the speaker's words (their starts), or
+        one closing a clause that the parser hung on the speaker: '"Y," Jones, 69, told'."""
+        outside = (i for i in starts if self.at(CharInterval(i, i + 1)) is None)
+        found = self.before(min(starts[0], cue))
+        return found or self.clause_before(min(next(outside, starts[-1]), cue))
+
     def before(self, sentence_start: int) -> CharInterval | None:
         """'"A," \nTrump said.': the quotation the parser left in the sentence before a
         cue's sentence that holds nothing else, on the same line."""

@@ -17,7 +17,7 @@ from summarizer.engines.offline.attribution import (
     _without_according,
     extract,
 )
-from summarizer.engines.offline.bounds import char_interval
+from summarizer.engines.offline.cues import char_interval
 from summarizer.engines.offline.quotes import Quotes, quotations
 from summarizer.spans import CharInterval
 

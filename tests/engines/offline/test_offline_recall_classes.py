@@ -11,7 +11,7 @@ from hand_parses import hand_parsed
 
 from summarizer.engines.offline import nlp
 from summarizer.engines.offline.attribution import Attribution, _Extractor, extract
-from summarizer.engines.offline.bounds import char_interval
+from summarizer.engines.offline.cues import char_interval
 from summarizer.engines.offline.quotes import quotations
 
 

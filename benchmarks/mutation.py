@@ -104,6 +104,7 @@ MODULES = (
             "tests/engines/offline/test_offline_content_edges.py",
             "tests/engines/offline/test_offline_stance_structure.py",
             "tests/engines/offline/test_offline_quotation_cues.py",
+            "tests/engines/offline/test_offline_phrasal_cues.py",
         ),
     ),
     Module(

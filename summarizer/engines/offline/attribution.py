@@ -62,6 +62,7 @@ from summarizer.engines.offline.cues import (
     is_cue_verb,
     nominal_content,
     passive_object,
+    phrasal_content,
     purpose_of_anonymity,
     quote_frame,
     source_tokens,
@@ -315,6 +316,8 @@ class _Extractor:
                                 char_interval(source_tokens(subject)), subject.i)
 
     def clause_content(self, verb: Token) -> list[Token] | None:
+        if (phrased := phrasal_content(verb)) is not None:
+            return phrased
         clauses = reported_clauses(verb)
         if clauses:
             # "Few would admit it, but X says he was lost": the clause after the cue.

@@ -108,6 +108,30 @@ FRAMED_CUES = {
     **dict.fromkeys(("like", "look", "aim"), ("infinitive",)),
     **dict.fromkeys(("portray", "compare", "identify", "welcome"), ("object",)),
 }
+# Phrasal cues: a verb that reports a stance only with this particle, object or preposition
+# ("pointed out", "took issue with"), and where its content is, first found first: "clause"
+# (a that-clause), "object" (the direct object), or the prepositions whose object it is.
+PHRASAL_CUES = {
+    ("lay", "out"): ("object",),
+    ("make", "clear"): ("clause", "object"),
+    ("make", "case"): ("clause", "for", "against"),
+    ("shrug", "off"): ("object",),
+    ("shoot", "back"): ("clause",),
+    ("take", "issue"): ("with",),
+    ("take", "aim"): ("at",),
+    ("weigh", "in"): ("on",),
+    ("come", "out"): ("against", "for", "in favor of"),
+    ("speak", "out"): ("against", "for", "on", "about"),
+    ("stand", "by"): ("by",),
+    ("side", "with"): ("with",),
+    ("agree", "with"): ("clause", "with"),
+    ("hint", "at"): ("at",),
+    ("vouch", "for"): ("for",),
+    ("open", "up"): ("about",),
+    ("throw", "support"): ("behind",),
+    ("vote", "in"): ("in favor of",),
+}
+PHRASAL_DEPS = ("prt", "dobj", "ccomp", "acomp", "oprd", "prep", "advmod")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_DEPS = ("ccomp", "parataxis")
@@ -284,7 +308,7 @@ def framed_cue(token: Token) -> bool:
     found = {"clause": "ccomp" in deps, "infinitive": "xcomp" in deps, "object": "dobj" in deps,
              "object as": "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as"
                                                  for c in token.children)}
-    return any(found[frame] for frame in frames)
+    return any(found[frame] for frame in frames) or phrasal_content(token) is not None
 
 
 def according_to(token: Token) -> Token | None:
@@ -428,3 +452,44 @@ def quote_frame(verb: Token, sent: Span, quotes: Quotes) -> (
     if quote is None or (source := char_interval(source_tokens(subject))) is None:
         return None
     return CharInterval(verb.idx, verb.idx + len(verb.text)), quote, source, subject.i
+
+
+def _opens_with_that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
+def phrasal_content(verb: Token) -> list[Token] | None:
+    """What a phrasal cue reports ('took issue with X', 'made it clear that X'): None when
+    the verb is no phrasal cue, or a cue alone whose other forms may hold content ('voted
+    in May to ...'); an empty list when the phrase holds no content here."""
+    lemma = verb.lemma_.lower()
+    key = next((c for c in verb.children if c.dep_ in PHRASAL_DEPS
+                and (lemma, c.lemma_.lower()) in PHRASAL_CUES), None)
+    if key is None or verb.pos_ != "VERB":
+        return None
+    for place in PHRASAL_CUES[lemma, key.lemma_.lower()]:
+        found = _phrasal_place(verb, key, place)
+        if found:
+            return found
+    return None if lemma in CUE_VERBS else []
+
+
+def _phrasal_place(verb: Token, key: Token, place: str) -> list[Token] | None:
+    """The clause, object or preposition's object after a phrasal cue, hung on the verb
+    or on its key word ('issue with X', 'the case that X')."""
+    after = [c for head in (verb, key) for c in head.children if c.i > verb.i and c != key]
+    if place == "clause":
+        clause = next((c for c in after if c.dep_ == "ccomp" or (
+            c.dep_ in ("advcl", "acl") and _opens_with_that(c))), None)
+        return None if clause is None else list(clause.subtree)
+    if place == "object":
+        obj = next((c for c in after if c.dep_ == "dobj"), None)
+        return None if obj is None else list(obj.subtree)
+    words = place.split()
+    node = next((c for c in [*after, key] if c.dep_ == "prep" and c.lower_ == words[0]), None)
+    for word in words[1:]:
+        node = next((c for c in node.children if c.lower_ == word), None) if node else None
+    obj = next((c for c in node.children if c.dep_ in ("pobj", "pcomp")), None) if node else None
+    if obj is None or obj.ent_type_ in ("DATE", "TIME"):
+        return None
+    return list(obj.subtree)

@@ -67,9 +67,10 @@ def test_a_verb_outside_the_lexicon_right_against_a_quotation_reports_it(
         '"The Wire" was on, Lee slept on the couch.',
         'Lee is promoting his new book, "Quiet Rivers," this week.',
         'Lee waited "patiently" for the bus.',
+        '“We will win the county.” Lee fumed.',
     ],
     ids=["verb with an object", "quotation closing no clause", "title after a noun",
-         "quotation not after a comma or colon"],
+         "quotation not after a comma or colon", "quotation closing a sentence"],
 )
 def test_a_verb_outside_the_lexicon_near_a_quotation_in_no_frame_reports_nothing(
     text: str,

@@ -210,3 +210,11 @@ def test_an_interval_holds_a_quotation_give_or_take_one_character() -> None:
     for before, after, holds in ((1, 0, True), (0, 1, True), (2, 0, False), (0, 2, False)):
         interval = CharInterval(quote.start - before, quote.end + after)
         assert quotes.holds(interval) is holds, (before, after)
+
+
+def test_a_speaker_inside_the_quotation_takes_no_quotation_from_before_it() -> None:
+    text = "Voters left. “We lost the county, Jones,” he said."
+    found = Quotes(text)
+    jones = text.index("Jones")
+    assert found.at(CharInterval(jones, jones + 1)) is not None  # every speaker word is quoted
+    assert found.before_phrase([jones], text.index("said")) is None

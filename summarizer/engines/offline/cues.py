@@ -109,7 +109,7 @@ FRAMED_CUES = {
     **dict.fromkeys(("portray", "compare", "identify", "welcome"), ("object",)),
 }
 # Phrasal cues: a verb that reports a stance only with this particle, object or preposition
-# ("pointed out", "took issue with"), and where its content is, first found first: "clause"
+# ("laid out", "took issue with"), and where its content is, first found first: "clause"
 # (a that-clause), "object" (the direct object), or the prepositions whose object it is.
 PHRASAL_CUES = {
     ("lay", "out"): ("object",),
@@ -131,6 +131,7 @@ PHRASAL_CUES = {
     ("throw", "support"): ("behind",),
     ("vote", "in"): ("in favor of",),
 }
+# How a phrasal cue's particle, object or preposition hangs on its verb.
 PHRASAL_DEPS = ("prt", "dobj", "ccomp", "acomp", "oprd", "prep", "advmod")
 CUE_VERBS = SPEECH_VERBS | STANCE_VERBS | QUOTE_VERBS | frozenset(PREPOSITION_VERBS)
 SUBJECT_DEPS = ("nsubj", "nsubjpass")

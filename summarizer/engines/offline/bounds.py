@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.cues import (
     CLAUSE_DEPS,
+    NOMINAL_CUES,
     PREPOSITION_VERBS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
+    holder,
     is_cue_verb,
+    marked,
 )
 from summarizer.text import word_set
 
@@ -91,9 +94,8 @@ def complements(verb: Token, after: Token) -> list[Token]:
 def continues_clause(child: Token) -> bool:
     """'said A, but that B': a conjunct of the cue opened by 'that', with no cue in it,
     goes on with the reported clause ('said A, and B went home' does not)."""
-    return child.dep_ == "conj" and any(
-        c.dep_ == "mark" and c.lower_ == "that" for c in child.children
-    ) and not any(is_cue_verb(t) for t in child.subtree)
+    return child.dep_ == "conj" and marked(child, "that") and not any(
+        is_cue_verb(t) for t in child.subtree)
 
 
 def clause_object(verb: Token) -> list[Token] | None:
@@ -159,8 +161,7 @@ def reports_that(verb: Token) -> bool:
     it reports itself, by a that-clause or 'call on/for'."""
     if verb.lemma_ == "call" and call_preposition(verb) is not None:
         return True
-    return any(c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that"
-                                         for m in c.children) for c in verb.children)
+    return any(c.dep_ == "ccomp" and marked(c, "that") for c in verb.children)
 
 
 def goes_on(clause: Token, child: Token) -> bool:
@@ -170,9 +171,9 @@ def goes_on(clause: Token, child: Token) -> bool:
             c.dep_ in SUBJECT_DEPS for c in child.children) or any(
             c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
         return False
-    that = any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
-    return that or any(c.dep_ == "cc" and c.lower_ == "but" and clause.i < c.i < child.i
-                       for c in child.head.children)
+    return marked(clause, "that") or any(
+        c.dep_ == "cc" and c.lower_ == "but" and clause.i < c.i < child.i
+        for c in child.head.children)
 
 
 def without_other_verb(head: Token, tokens: list[Token]) -> list[Token]:
@@ -200,3 +201,27 @@ def for_clause(verb: Token) -> list[Token] | None:
     if clause is None or "for" not in PREPOSITION_VERBS.get(verb.lemma_, ()):
         return None
     return [t for t in clause.subtree if t.i != clause.left_edge.i]
+
+
+def nominal_content(noun: Token) -> tuple[Token, list[Token]] | None:
+    """What a nominal cue reports, with the token its cue ends on: 'support for X' (the
+    preposition's object) or 'the claim that X' (the clause)."""
+    allowed = NOMINAL_CUES[noun.lemma_.lower()]
+    for child in noun.rights:
+        if child.dep_ == "prep" and child.lower_ in allowed:
+            objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            return (child, list(objects[0].subtree)) if objects else None
+        if "that" in allowed and child.dep_ in ("acl", "ccomp") and marked(child, "that"):
+            return noun, list(child.subtree)
+    clause = next((c for c in noun.head.rights if c.dep_ == "ccomp"), None)
+    predicated = noun.dep_ == "nsubj" and noun.head.lemma_ == "be"  # "Her view is that X"
+    return (noun, list(clause.subtree)) if predicated and clause is not None else None
+
+
+def held_object(noun: Token) -> tuple[Token, list[Token]] | None:
+    """What a cue with no content judges: 'The bill drew criticism from X'."""
+    if holder(noun) is None or noun.dep_ != "dobj" or is_cue_verb(noun.head) or any(
+            c.dep_ in ("acl", "relcl", "ccomp", "poss") for c in noun.children):
+        return None
+    owner = next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
+    return None if owner is None or owner.tag_ in ("WDT", "WP") else (noun, list(owner.subtree))

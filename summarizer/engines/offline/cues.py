@@ -143,6 +143,15 @@ def is_cue_verb(token: Token) -> bool:
     return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
 
 
+def marked(clause: Token, word: str) -> bool:
+    """A clause opened by this subordinator: 'that X', 'as X noted'."""
+    return any(c.dep_ == "mark" and c.lower_ == word for c in clause.children)
+
+
+def token_interval(token: Token) -> CharInterval:
+    return CharInterval(token.idx, token.idx + len(token.text))
+
+
 def negated(verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
@@ -304,12 +313,17 @@ def purpose_of_anonymity(verb: Token) -> bool:
 
 def framed_cue(token: Token) -> bool:
     """'see X as Y', 'feel (that) Y', 'like to Y': cues only with that object or clause."""
-    frames = FRAMED_CUES.get(token.lemma_.lower(), ()) if token.pos_ == "VERB" else ()
-    deps = {c.dep_ for c in token.children}
-    found = {"clause": "ccomp" in deps, "infinitive": "xcomp" in deps, "object": "dobj" in deps,
-             "object as": "dobj" in deps and any(c.dep_ == "prep" and c.lower_ == "as"
-                                                 for c in token.children)}
-    return any(found[frame] for frame in frames) or phrasal_content(token) is not None
+    if token.pos_ != "VERB":
+        return False
+    frames = FRAMED_CUES.get(token.lemma_.lower(), ())
+    if frames:
+        deps = {c.dep_ for c in token.children}
+        as_prep = any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children)
+        found = {"clause": "ccomp" in deps, "infinitive": "xcomp" in deps,
+                 "object": "dobj" in deps, "object as": "dobj" in deps and as_prep}
+        if any(found[frame] for frame in frames):
+            return True
+    return phrasal_content(token) is not None
 
 
 def according_to(token: Token) -> Token | None:
@@ -336,22 +350,6 @@ def _passive_report(verb: Token) -> bool:
     return "nsubjpass" in deps and "xcomp" in deps
 
 
-def nominal_content(noun: Token) -> tuple[Token, list[Token]] | None:
-    """What a nominal cue reports, with the token its cue ends on: 'support for X' (the
-    preposition's object) or 'the claim that X' (the clause)."""
-    allowed = NOMINAL_CUES[noun.lemma_.lower()]
-    for child in noun.rights:
-        if child.dep_ == "prep" and child.lower_ in allowed:
-            objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
-            return (child, list(objects[0].subtree)) if objects else None
-        if "that" in allowed and child.dep_ in ("acl", "ccomp") and any(
-                c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
-            return noun, list(child.subtree)
-    clause = next((c for c in noun.head.rights if c.dep_ == "ccomp"), None)
-    predicated = noun.dep_ == "nsubj" and noun.head.lemma_ == "be"  # "Her view is that X"
-    return (noun, list(clause.subtree)) if predicated and clause is not None else None
-
-
 def colon_label(colon: Token) -> Span | None:
     """'Pew Research: "..."' in running text: the name a colon puts before a quotation, back
     to the sentence's start or the punctuation before it; a capitalised name, not a verb's
@@ -372,8 +370,7 @@ def inserted_report(verb: Token) -> bool:
     """'A, X said, B' and 'As X noted, A B': a speech verb set into the clause it reports."""
     if verb.head.i <= verb.i or verb.lemma_ not in SPEECH_VERBS:
         return False
-    return verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and any(
-        c.dep_ == "mark" and c.lower_ == "as" for c in verb.children))
+    return verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and marked(verb, "as"))
 
 
 def trailing_participle(token: Token) -> bool:
@@ -404,20 +401,11 @@ def holder(noun: Token) -> Token | None:
     return found or (subject if named else None)
 
 
-def held_object(noun: Token) -> tuple[Token, list[Token]] | None:
-    """What a cue with no content judges: 'The bill drew criticism from X'."""
-    if holder(noun) is None or noun.dep_ != "dobj" or is_cue_verb(noun.head) or any(
-            c.dep_ in ("acl", "relcl", "ccomp", "poss") for c in noun.children):
-        return None
-    owner = next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
-    return None if owner is None or owner.tag_ in ("WDT", "WP") else (noun, list(owner.subtree))
-
-
 def unquoted_subject(verb: Token, subject: Token | None, quotes: Quotes) -> Token | None:
     """'"Happy holidays!," he tweeted': of two subjects the parser gives a cue, one a word
     of the quotation, the other is the speaker."""
     def quoted(token: Token) -> bool:
-        return quotes.at(CharInterval(token.idx, token.idx + len(token.text))) is not None
+        return quotes.at(token_interval(token)) is not None
 
     if subject is None or not quoted(subject):
         return subject
@@ -452,11 +440,7 @@ def quote_frame(verb: Token, sent: Span, quotes: Quotes) -> (
         quote = quotes.clause_before(subject.left_edge.idx)
     if quote is None or (source := char_interval(source_tokens(subject))) is None:
         return None
-    return CharInterval(verb.idx, verb.idx + len(verb.text)), quote, source, subject.i
-
-
-def _opens_with_that(clause: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+    return token_interval(verb), quote, source, subject.i
 
 
 def phrasal_content(verb: Token) -> list[Token] | None:
@@ -481,7 +465,7 @@ def _phrasal_place(verb: Token, key: Token, place: str) -> list[Token] | None:
     after = [c for head in (verb, key) for c in head.children if c.i > verb.i and c != key]
     if place == "clause":
         clause = next((c for c in after if c.dep_ == "ccomp" or (
-            c.dep_ in ("advcl", "acl") and _opens_with_that(c))), None)
+            c.dep_ in ("advcl", "acl") and marked(c, "that"))), None)
         return None if clause is None else list(clause.subtree)
     if place == "object":
         obj = next((c for c in after if c.dep_ == "dobj"), None)

@@ -5,13 +5,10 @@ the cue stays in. Each sentence is written for the test."""
 from __future__ import annotations
 
 import pytest
+from attributions import contents
 
 from summarizer.engines.offline import nlp
 from summarizer.engines.offline.attribution import extract
-
-
-def _contents(text: str) -> dict[str, str]:
-    return {item.cue.of(text): item.text(text) for item in extract(nlp.parse(text))}
 
 
 @pytest.mark.parametrize(
@@ -24,12 +21,12 @@ def _contents(text: str) -> dict[str, str]:
     ],
 )
 def test_conjunct_reporting_on_its_own_is_a_second_act(text: str, found: dict[str, str]) -> None:
-    assert _contents(text) == found
+    assert contents(text) == found
 
 
 def test_conjunct_without_a_that_clause_stays_in_the_content() -> None:
     text = "Officials fear the bridge is unsafe and warn of long repairs."
-    assert _contents(text)["fear"] == "the bridge is unsafe and warn of long repairs"
+    assert contents(text)["fear"] == "the bridge is unsafe and warn of long repairs"
 
 
 @pytest.mark.parametrize(
@@ -46,22 +43,22 @@ def test_conjunct_without_a_that_clause_stays_in_the_content() -> None:
     ],
 )
 def test_contrast_clause_ends_the_content(text: str, cue: str, content: str) -> None:
-    assert _contents(text)[cue] == content
+    assert contents(text)[cue] == content
 
 
 def test_plain_as_clause_stays_in_the_content() -> None:
     text = "The chairman insisted the company was healthy as its new products sold well."
-    assert _contents(text)["insisted"] == "the company was healthy as its new products sold well"
+    assert contents(text)["insisted"] == "the company was healthy as its new products sold well"
 
 
 def test_contrast_clause_after_an_object_stays_out() -> None:
     text = "The senator praised the bill, although it failed in the House."
-    assert _contents(text)["praised"] == "the bill"
+    assert contents(text)["praised"] == "the bill"
 
 
 def test_participle_after_a_comma_is_a_side_effect() -> None:
     text = "The mayor endorsed the candidate, drawing criticism from her own party."
-    assert _contents(text) == {"endorsed": "the candidate"}
+    assert contents(text) == {"endorsed": "the candidate"}
 
 
 @pytest.mark.parametrize(
@@ -74,18 +71,18 @@ def test_participle_after_a_comma_is_a_side_effect() -> None:
     ],
 )
 def test_second_clause_hung_on_the_cue_goes_on(text: str, content: str) -> None:
-    assert _contents(text)["said"] == content
+    assert contents(text)["said"] == content
 
 
 def test_and_clause_after_a_clause_without_that_stays_out() -> None:
     text = "The coach said the team played well, and the fans cheered."
-    assert _contents(text)["said"] == "the team played well"
+    assert contents(text)["said"] == "the team played well"
 
 
 def test_second_clause_with_a_cue_stays_its_own() -> None:
     text = ("The coach said the team played well, but the owner claimed that the referees "
             "were unfair.")
-    assert _contents(text) == {"said": "the team played well",
+    assert contents(text) == {"said": "the team played well",
                                "claimed": "the referees were unfair"}
 
 
@@ -101,14 +98,14 @@ def test_second_clause_with_a_cue_stays_its_own() -> None:
 def test_conjunct_in_another_form_than_the_infinitive_is_a_second_act(
     text: str, cue: str, content: str, other: tuple[str, str]
 ) -> None:
-    found = _contents(text)
+    found = contents(text)
     assert found[cue] == content
     assert found[other[0]] == other[1]
 
 
 def test_conjunct_in_another_form_than_the_modal_is_a_second_act() -> None:
     text = "The senator said he will run again and refuses to answer questions about his health."
-    assert _contents(text)["said"] == "he will run again"
+    assert contents(text)["said"] == "he will run again"
 
 
 @pytest.mark.parametrize(
@@ -123,7 +120,7 @@ def test_conjunct_in_another_form_than_the_modal_is_a_second_act() -> None:
 def test_conjunct_sharing_the_infinitive_or_modal_stays_in(
     text: str, cue: str, content: str
 ) -> None:
-    assert _contents(text)[cue] == content
+    assert contents(text)[cue] == content
 
 
 def test_the_speakers_next_act_has_the_speaker_as_its_source() -> None:

@@ -5,21 +5,10 @@ as missed cues on PolNeAR train and checked here on short texts written for the 
 from __future__ import annotations
 
 import pytest
+from attributions import content_and_source
 
 from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract
-
-
-def by_cue(text: str) -> dict[str, Attribution]:
-    return {item.cue.of(text): item for item in extract(nlp.parse(text))}
-
-
-def content_and_source(text: str, cue: str) -> tuple[str, str]:
-    found = by_cue(text)
-    assert cue in found, list(found)
-    source = found[cue].source
-    assert source is not None
-    return found[cue].text(text), source.of(text)
+from summarizer.engines.offline.attribution import extract
 
 
 @pytest.mark.parametrize(

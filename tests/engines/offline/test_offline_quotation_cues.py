@@ -7,18 +7,10 @@ statement: "A"', 'as Lee put it, "A"'), and a quotation the parser hung on the s
 from __future__ import annotations
 
 import pytest
+from attributions import by_cue, source_of
 
 from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract
-
-
-def by_cue(text: str) -> dict[str, Attribution]:
-    return {item.cue.of(text): item for item in extract(nlp.parse(text))}
-
-
-def source_of(item: Attribution, text: str) -> str:
-    assert item.source is not None
-    return item.source.of(text)
+from summarizer.engines.offline.attribution import extract
 
 
 def test_a_quotation_claimed_by_two_cues_goes_to_the_nearer() -> None:

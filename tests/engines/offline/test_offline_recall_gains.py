@@ -7,13 +7,9 @@ sentence that names a show or runs on."""
 from __future__ import annotations
 
 import pytest
+from attributions import by_cue
 
-from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract
-
-
-def by_cue(text: str) -> dict[str, Attribution]:
-    return {item.cue.of(text): item for item in extract(nlp.parse(text))}
+from summarizer.engines.offline.attribution import Attribution
 
 
 def pieces(item: Attribution, text: str) -> list[str]:

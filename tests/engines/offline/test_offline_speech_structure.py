@@ -7,13 +7,7 @@ a refusal ('declined to comment, saying ...')."""
 from __future__ import annotations
 
 import pytest
-
-from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract
-
-
-def by_cue(text: str) -> dict[str, Attribution]:
-    return {item.cue.of(text): item for item in extract(nlp.parse(text))}
+from attributions import by_cue
 
 
 @pytest.mark.parametrize(

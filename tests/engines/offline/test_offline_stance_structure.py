@@ -7,21 +7,7 @@ that is the subject of 'is that ...', and a stance verb after 'the step of'."""
 from __future__ import annotations
 
 import pytest
-
-from summarizer.engines.offline import nlp
-from summarizer.engines.offline.attribution import Attribution, extract
-
-
-def by_cue(text: str) -> dict[str, Attribution]:
-    return {item.cue.of(text): item for item in extract(nlp.parse(text))}
-
-
-def content_and_source(text: str, cue: str) -> tuple[str, str]:
-    found = by_cue(text)
-    assert cue in found
-    source = found[cue].source
-    assert source is not None
-    return found[cue].text(text), source.of(text)
+from attributions import content_and_source
 
 
 @pytest.mark.parametrize(

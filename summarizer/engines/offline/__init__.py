@@ -2,11 +2,12 @@
 
 Modules, in the order the pipeline uses them:
 
-* ``pipeline``: the engine, and the order of the steps (``analyse``, ``build_brief``);
-* ``state``: ``Analysis``, what the steps have found so far in one article;
+* ``pipeline``: the engine, ``Analysis`` (what the steps have found so far in one
+  article) and the order of the steps (``analyse``, ``build_brief``);
 * ``nlp``: the spaCy model, loaded once, and parsing;
 * ``quotes``: quotations, found on the characters alone;
-* ``cues``: the words that report speech or stance, and the grammar around them;
+* ``cues``: the words that report speech or stance, and who speaks;
+* ``bounds``: where what a cue reports begins and ends;
 * ``attribution``: who said what (cue, content, source), with character intervals;
 * ``parties``: entity mentions grouped into the story's actors;
 * ``sources``: the source each attribution rests on, named or anonymous;

@@ -28,15 +28,16 @@ from typing import TYPE_CHECKING
 from summarizer.engines.offline.bounds import (
     call_preposition,
     clause_object,
-    complement,
     complements,
     continues_clause,
     for_clause,
     goes_on,
     held_object,
     nominal_content,
+    object_complement,
     reported_clauses,
     reports_that,
+    without_asides,
     without_circumstances,
     without_contrasts,
     without_left_cues,
@@ -249,7 +250,7 @@ class _Extractor:
             subject = speaker(noun.head)
         if subject is None or subject.lower_ in ("its", "their", "it", "they"):
             return None
-        content = self.content_interval(tokens)
+        content = self.content_interval(without_asides(tokens))
         if content is None:
             return None
         cue = CharInterval(noun.idx, end.idx + len(end.text))
@@ -274,7 +275,7 @@ class _Extractor:
             return None
         content = self.content_interval(tokens) if tokens else self.quote_after(verb, sent)
         if content is None and tokens is None and not _describes(verb):
-            content = self.content_interval(self.object_content(verb))
+            content = self.content_interval(without_asides(self.object_content(verb)))
         if content is None and tokens is None and verb.lemma_ in SPEECH_VERBS:
             # '"A," he said at a hearing.' parsed as two clauses, or "A" left a sentence apart.
             content = self.quote_before(verb, subject)
@@ -377,8 +378,9 @@ class _Extractor:
             return self.preposition_object(verb)
         # No "ccomp": a verb with one has its content from clause_content. Its object's
         # complements are content too ("thanked them for their support", "shows X with a
-        # lead"), but not where or when it was said.
-        objects = [c for c in verb.rights if c.dep_ in ("dobj", "oprd", "xcomp") or complement(c)]
+        # lead"), but not where or when it was said nor a clause of when it was done.
+        objects = [c for c in verb.rights
+                   if c.dep_ in ("dobj", "oprd", "xcomp") or object_complement(c)]
         if any(c.dep_ == "dobj" for c in objects):
             return [t for c in objects for t in c.subtree]
         return self.preposition_object(verb)
@@ -392,7 +394,7 @@ class _Extractor:
                 objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")
                            and c.ent_type_ not in ("DATE", "TIME", "GPE", "LOC", "FAC")]
                 if objects:
-                    return list(objects[0].subtree) + complements(verb, child)
+                    return list(objects[0].subtree) + complements(verb, child, object_complement)
         return None
 
     def content_interval(self, tokens: list[Token] | None) -> CharInterval | None:

@@ -22,6 +22,8 @@ from summarizer.engines.offline.cues import (
 from summarizer.text import word_set
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.tokens import Token
 
 # Where or when something was said, not what: "in a statement", "on Monday".
@@ -33,6 +35,8 @@ MEDIA = word_set(
 TIME_PREPOSITIONS = word_set("before after during until since following")
 # A finite verb's tags: a clause of its own under the word that holds it.
 FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
+# Subordinators of a clause that tells when the act was.
+WHEN_MARKS = word_set("when after before until since as once")
 # Subordinators of a clause set against the one before it.
 CONTRASTS = word_set("while whereas although though")
 
@@ -86,9 +90,23 @@ def complement(child: Token) -> bool:
         contrast_clause(child) or side_effect(child))
 
 
-def complements(verb: Token, after: Token) -> list[Token]:
+def complements(verb: Token, after: Token, test: Callable[[Token], bool] = complement
+                ) -> list[Token]:
     """The complements of ``verb`` that follow its object ``after``."""
-    return [t for c in verb.rights if c.i > after.i and complement(c) for t in c.subtree]
+    return [t for c in verb.rights if c.i > after.i and test(c) for t in c.subtree]
+
+
+def when_clause(child: Token) -> bool:
+    """'backed the bill when it came to a vote', 'praised him after he won': a clause with
+    a subject of its own that tells when the act was, not what it judged."""
+    marks = [c.lower_ for c in child.children if c.dep_ in ("mark", "advmod") and c.i < child.i]
+    return child.dep_ == "advcl" and bool(marks) and marks[0] in WHEN_MARKS and any(
+        c.dep_ in SUBJECT_DEPS for c in child.children)
+
+
+def object_complement(child: Token) -> bool:
+    """What completes a noun object: a complement that does not tell when the act was."""
+    return complement(child) and not when_clause(child)
 
 
 def continues_clause(child: Token) -> bool:
@@ -225,3 +243,29 @@ def held_object(noun: Token) -> tuple[Token, list[Token]] | None:
         return None
     owner = next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
     return None if owner is None or owner.tag_ in ("WDT", "WP") else (noun, list(owner.subtree))
+
+
+def aside(token: Token) -> bool:
+    """', who chairs the panel', ', a former governor': set off by a comma after a noun, it
+    tells the reader who or what the noun is, not what was judged. Not a name ('his aide,
+    Jane Doe') nor an item of a list ('his parents, his wife and his children')."""
+    if token.left_edge.i == 0 or token.doc[token.left_edge.i - 1].text != ",":
+        return False
+    listed = any(c.dep_ in ("cc", "conj") for c in [*token.children, *token.head.children])
+    described = token.dep_ == "appos" and token.pos_ == "NOUN" and not listed
+    return token.head.pos_ in ("NOUN", "PROPN") and (token.dep_ == "relcl" or described)
+
+
+def without_asides(tokens: list[Token] | None) -> list[Token] | None:
+    """A noun phrase's content without an aside that closes it: 'backed Jones, a former
+    governor' judges 'Jones'. Not inside a clause: that is what was said, asides and all."""
+    if not tokens:
+        return tokens
+    inside = {t.i for t in tokens}
+    last = max((t.i for t in tokens if not t.is_punct), default=-1)
+    for token in tokens:
+        if token.right_edge.i >= last and aside(token) and not any(
+                a.pos_ in ("VERB", "AUX") for a in token.head.ancestors if a.i in inside):
+            cut = {t.i for t in token.subtree}
+            return [t for t in tokens if t.i not in cut] or tokens
+    return tokens

@@ -22,7 +22,7 @@ The cue words and the grammar that finds speakers are in ``cues``; quotations in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.bounds import (
@@ -37,6 +37,7 @@ from summarizer.engines.offline.bounds import (
     object_complement,
     reported_clauses,
     reports_that,
+    second_half,
     without_asides,
     without_circumstances,
     without_contrasts,
@@ -106,14 +107,6 @@ def extract(doc: Doc) -> list[Attribution]:
     return _Extractor(doc).run()
 
 
-def _second_half(child: Token) -> bool:
-    """'said she was "not only here to do my job" but also to back her candidate': an
-    infinitive with no subject of its own cannot be a second act of the speaker."""
-    return (child.dep_ == "conj"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-            and not any(c.dep_ in SUBJECT_DEPS for c in child.children))
-
-
 def _token_interval(token: Token) -> CharInterval:
     return CharInterval(token.idx, token.idx + len(token.text))
 
@@ -129,6 +122,7 @@ class _Extractor:
     def run(self) -> list[Attribution]:
         found = _dedupe([item for sent in self.doc.sents for item in self.sentence(sent)])
         found = [self.continued(item, found) for item in found]
+        found = [self.followed(item, found) for item in found]
         return [item for item in found if self.plain_speech(item) or not _nested(item, found)]
 
     def plain_speech(self, item: Attribution) -> bool:
@@ -136,8 +130,8 @@ class _Extractor:
         return item.cue.of(self.text).lower() in PLAIN_SPEECH
 
     def continued(self, item: Attribution, found: list[Attribution]) -> Attribution:
-        """'"A," X said, "B."' and '"A," X said. "B."': B continues A's quotation."""
-        if not item.direct or item.content[-1].end > item.cue.start:
+        """'"A," X said. "B."' and 'A is "C," X said, "B."': B continues what X said."""
+        if self.quotes.at(item.content[-1]) is None or item.content[-1].end > item.cue.start:
             return item
         pieces = list(item.content)
         position = item.cue.end
@@ -150,7 +144,13 @@ class _Extractor:
             position = after.end
         if len(pieces) == len(item.content):
             return item
-        return Attribution(item.cue, tuple(pieces), item.source, item.source_head, True)
+        return Attribution(item.cue, tuple(pieces), item.source, item.source_head, item.direct)
+
+    def followed(self, item: Attribution, found: list[Attribution]) -> Attribution:
+        """'X says A. "B."', 'X recalled A: "B."': a quotation no one said goes on with A."""
+        taken = [piece for other in found for piece in other.content]
+        after = None if item.direct else self.quotes.after_stop(item.content[-1].end, taken)
+        return item if after is None else replace(item, content=(*item.content, after))
 
     def sentence(self, sent: Span) -> list[Attribution]:
         """The attributions a sentence holds, in the order their cues come."""
@@ -274,8 +274,9 @@ class _Extractor:
         if subject is None:
             return None
         content = self.content_interval(tokens) if tokens else self.quote_after(verb, sent)
-        if content is None and tokens is None and not _describes(verb):
-            content = self.content_interval(without_asides(self.object_content(verb)))
+        if tokens is None and not _describes(verb) and (
+                content is None or self.quotes.runs_on(content)):  # 'called "X" policies'
+            content = self.content_interval(without_asides(self.object_content(verb))) or content
         if content is None and tokens is None and verb.lemma_ in SPEECH_VERBS:
             # '"A," he said at a hearing.' parsed as two clauses, or "A" left a sentence apart.
             content = self.quote_before(verb, subject)
@@ -297,7 +298,7 @@ class _Extractor:
         for child in verb.rights:
             if child.i <= clause.i or child.dep_ in ("punct", "cc"):
                 continue
-            if _second_half(child) or continues_clause(child) or goes_on(clause, child):
+            if second_half(child) or continues_clause(child) or goes_on(clause, child):
                 tokens.extend(child.subtree)
                 continue
             if any(is_cue_verb(t) for t in child.subtree) or child.dep_ == "conj":

@@ -109,6 +109,14 @@ def object_complement(child: Token) -> bool:
     return complement(child) and not when_clause(child)
 
 
+def second_half(child: Token) -> bool:
+    """'said she was "not only here to do my job" but also to back her candidate': an
+    infinitive with no subject of its own cannot be a second act of the speaker."""
+    return (child.dep_ == "conj"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+            and not any(c.dep_ in SUBJECT_DEPS for c in child.children))
+
+
 def continues_clause(child: Token) -> bool:
     """'said A, but that B': a conjunct of the cue opened by 'that', with no cue in it,
     goes on with the reported clause ('said A, and B went home' does not)."""

@@ -29,6 +29,8 @@ SENTENCE_REACH = 250
 SENTENCE_END = re.compile(r"(?:^|[a-z]{3})[.!?][\"”'’]*\s")
 # A blank line, whatever the line ends (CRLF) or the blanks on it.
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A sentence that runs on after a quotation, with a word in lower case.
+RUNS_ON = re.compile(r" [a-z]")
 
 
 def quotations(text: str) -> list[CharInterval]:
@@ -136,6 +138,22 @@ class Quotes:
             if q.start > cue_end + CUE_REACH:
                 break
         return None
+
+    def runs_on(self, quote: CharInterval) -> bool:
+        """'portray "illegal" immigrants as criminals': a quotation the sentence runs on
+        from, a word of what was said and not all of it."""
+        inside = self.text[quote.start : quote.end].rstrip(CLOSE_QUOTES + "'")[-1:]
+        return inside.isalnum() and RUNS_ON.match(self.text, quote.end) is not None
+
+    def after_stop(self, end: int, taken: list[CharInterval]) -> CharInterval | None:
+        """'She says A. "B."', 'He recalled A: "B."': the quotation that opens right after
+        the stop or colon closing a content that ends at ``end``, on its line, when no
+        other content (``taken``) holds it."""
+        quote = next(self.from_(end), None)
+        if quote is None or quote.start < end or any(quote.overlaps(p) for p in taken):
+            return None
+        gap = self.text[end : quote.start]
+        return quote if gap.strip() in (".", ":") and "\n" not in gap else None
 
     def after_mark(self, cue_end: int, sentence_end: int) -> CharInterval | None:
         """'she interjected: "A"': a quotation after the cue and only a comma or colon."""

@@ -32,20 +32,21 @@ SPEECH_VERBS = word_set(
 )
 # Verbs of thinking, wanting and judging: content is a clause or the object.
 STANCE_VERBS = word_set(
-    """believe think expect hope fear worry doubt know agree
-    disagree criticize accuse blame question wonder show find want support
-    praise mock refuse back endorse attack slam blast condemn defend reject
-    dismiss discuss cite prefer plan intend decline consider call
-    demand applaud deride denounce decry ridicule dispute hail
-    favor envision realize insist suspect bemoan vow
-    acknowledge concede predict deny propose promise pledge reveal confirm admit
-    describe highlight stress emphasize recommend advocate thank congratulate offer
-    echo express encourage remind oppose lambaste trash swipe cheer downplay
-    assure lament imply outline deem assail threaten reference recognize learn seem
-    appear read persuade answer invoke decide seek name credit rule list label quote
-    issue"""
-    # The tagger's lemmas of "hoping" and "retweeted".
-    " hop retweete"
+    """believe think expect hope fear worry doubt know agree disagree criticize accuse blame
+    question wonder show find want support praise mock refuse back endorse attack slam blast
+    condemn defend reject dismiss discuss cite prefer plan intend decline consider call demand
+    applaud deride denounce decry ridicule dispute hail favor envision realize insist suspect
+    bemoan vow acknowledge concede predict deny propose promise pledge reveal confirm admit
+    describe highlight stress emphasize recommend advocate thank congratulate offer echo express
+    encourage remind oppose lambaste trash swipe cheer downplay assure lament imply outline deem
+    assail threaten reference recognize learn seem appear read persuade answer invoke decide
+    seek name credit rule list label quote issue chide rebut articulate proclaim
+    characterize liken reaffirm dub recite remember order underscore title detail attribute
+    disavow clarify document contemplate interpret contradict dislike champion paint sound
+    understand release publish deliver project resist inform contrast love guess herald relish
+    expose imagine"""
+    # The tagger's lemmas of "hoping", "retweeted" and "lambasted".
+    " hop retweete lambast"
 )
 # Verbs that are cues only before a quotation ("he continued: ...").
 QUOTE_VERBS = word_set("continue begin conclude")
@@ -56,32 +57,32 @@ PREPOSITION_VERBS = {
          "focus", "testify", "boast", "brag", "worry"),
         ("about", "on", "of"),
     ),
-    **dict.fromkeys(("call", "push", "argue", "advocate", "vote", "campaign", "plead"),
+    **dict.fromkeys(("call", "push", "argue", "advocate", "vote", "campaign", "plead", "apologize"),
                     ("for", "against")),
     **dict.fromkeys(("refer", "point", "respond", "object", "allude"), ("to",)),
     **dict.fromkeys(("rail", "lash", "lambaste", "caution"), ("against", "at")),
     "warn": ("about", "of", "against"),
-    "argue": ("for", "against"),
 }
 # Cues whose direct object is a thing, not what was said: "found a way", "wrote a book".
 THING_OBJECT_VERBS = word_set("find push write add know")
 # Nouns that report a stance, with the prepositions that introduce its content; "that"
 # for a reported clause ("her claim that X").
 NOMINAL_CUES = {
-    **dict.fromkeys(("support", "call", "demand", "push", "plea", "argument"),
+    **dict.fromkeys(("support", "call", "demand", "push", "plea", "argument", "proposal"),
                     ("for",)),
     **dict.fromkeys(("criticism", "denunciation", "opinion", "rejection", "defense",
                      "praise", "condemnation", "dismissal"), ("of",)),
     **dict.fromkeys(("comment", "remark", "statement", "warning", "concern",
-                     "question", "complaint", "claim", "tweet"), ("about", "on", "that")),
+                     "question", "complaint", "claim", "tweet", "advice", "announcement"),
+                    ("about", "on", "that")),
     **dict.fromkeys(("suggestion", "assertion", "doubt", "contention", "accusation",
                      "insistence", "belief", "speculation", "admission", "fear", "hope", "answer",
                      "response", "point", "view", "message", "worry", "promise", "position",
                      "conclusion", "assessment", "theory", "finding", "prediction",
-                     "explanation", "pitch"), ("that",)),
+                     "explanation", "pitch", "idea", "assumption", "sense", "allegation",
+                     "confidence"), ("that",)),
     "attack": ("on", "against"),
     "opposition": ("to",),
-    "proposal": ("for",),
     "decision": ("to", "on"),
 }
 # Verbs that withhold when negated ("did not elaborate", "would not comment on").
@@ -108,24 +109,29 @@ FRAMED_CUES = {
     **dict.fromkeys(("like", "look", "aim"), ("infinitive",)),
     **dict.fromkeys(("portray", "compare", "identify", "welcome"), ("object",)),
 }
-# Phrasal cues: a verb that reports a stance only with this particle, object or preposition
-# ("laid out", "took issue with"), and where its content is, first found first: "clause"
-# (a that-clause), "object" (the direct object), or the prepositions whose object it is.
+# Phrasal cues: a verb that reports a stance only with this particle, object, preposition or
+# adjective ("laid out", "took issue with", "is confident that"), and where its content is,
+# first found first: "clause" (a that-clause), "object" (the direct object), "infinitive"
+# ("is eager to X"), or the prepositions whose object it is.
 PHRASAL_CUES = {
-    ("lay", "out"): ("object",),
+    **dict.fromkeys((("be", adjective) for adjective in (
+        "confident", "sure", "concerned", "worried", "hopeful", "adamant", "convinced", "aware",
+        "skeptical", "critical", "wary", "supportive", "proud", "happy", "glad", "doubtful",
+        "upset", "frustrated", "furious", "pleased", "fond", "dismissive", "unhappy")),
+        ("clause", "of", "about", "in")),
+    **dict.fromkeys((("be", word) for word in ("eager", "reluctant", "willing")), ("infinitive",)),
+    ("be", "against"): ("against",),
+    **dict.fromkeys((("lay", "out"), ("shrug", "off")), ("object",)),
     ("make", "clear"): ("clause", "object"),
     ("make", "case"): ("clause", "for", "against"),
-    ("shrug", "off"): ("object",),
     ("shoot", "back"): ("clause",),
-    ("take", "issue"): ("with",),
-    ("take", "aim"): ("at",),
+    **dict.fromkeys((("take", "issue"), ("side", "with")), ("with",)),
+    **dict.fromkeys((("take", "aim"), ("hint", "at")), ("at",)),
     ("weigh", "in"): ("on",),
     ("come", "out"): ("against", "for", "in favor of"),
     ("speak", "out"): ("against", "for", "on", "about"),
     ("stand", "by"): ("by",),
-    ("side", "with"): ("with",),
     ("agree", "with"): ("clause", "with"),
-    ("hint", "at"): ("at",),
     ("vouch", "for"): ("for",),
     ("open", "up"): ("about",),
     ("throw", "support"): ("behind",),
@@ -313,7 +319,7 @@ def purpose_of_anonymity(verb: Token) -> bool:
 
 def framed_cue(token: Token) -> bool:
     """'see X as Y', 'feel (that) Y', 'like to Y': cues only with that object or clause."""
-    if token.pos_ != "VERB":
+    if token.pos_ not in ("VERB", "AUX"):
         return False
     frames = FRAMED_CUES.get(token.lemma_.lower(), ())
     if frames:
@@ -450,7 +456,7 @@ def phrasal_content(verb: Token) -> list[Token] | None:
     lemma = verb.lemma_.lower()
     key = next((c for c in verb.children if c.dep_ in PHRASAL_DEPS
                 and (lemma, c.lemma_.lower()) in PHRASAL_CUES), None)
-    if key is None or verb.pos_ != "VERB":
+    if key is None or verb.pos_ not in ("VERB", "AUX"):
         return None
     for place in PHRASAL_CUES[lemma, key.lemma_.lower()]:
         found = _phrasal_place(verb, key, place)
@@ -467,8 +473,8 @@ def _phrasal_place(verb: Token, key: Token, place: str) -> list[Token] | None:
         clause = next((c for c in after if c.dep_ == "ccomp" or (
             c.dep_ in ("advcl", "acl") and marked(c, "that"))), None)
         return None if clause is None else list(clause.subtree)
-    if place == "object":
-        obj = next((c for c in after if c.dep_ == "dobj"), None)
+    if place in ("object", "infinitive"):
+        obj = next((c for c in after if c.dep_ == ("dobj" if place == "object" else "xcomp")), None)
         return None if obj is None else list(obj.subtree)
     words = place.split()
     node = next((c for c in [*after, key] if c.dep_ == "prep" and c.lower_ == words[0]), None)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from summarizer.engines.offline.bounds import (
+    after_inserted_cue,
     call_preposition,
     clause_object,
     complements,
@@ -33,6 +34,7 @@ from summarizer.engines.offline.bounds import (
     for_clause,
     goes_on,
     held_object,
+    infinitive_content,
     nominal_content,
     object_complement,
     reported_clauses,
@@ -44,6 +46,7 @@ from summarizer.engines.offline.bounds import (
     without_left_cues,
     without_other_verb,
     without_participle_cues,
+    without_relative_clause,
 )
 from summarizer.engines.offline.cues import (
     CLAUSE_DEPS,
@@ -70,6 +73,7 @@ from summarizer.engines.offline.cues import (
     source_tokens,
     speaker,
     subject_of,
+    token_interval,
     trailing_participle,
     unquoted_subject,
     withholds,
@@ -105,10 +109,6 @@ class Attribution:
 def extract(doc: Doc) -> list[Attribution]:
     """Every attribution in the parsed article, in text order of their content."""
     return _Extractor(doc).run()
-
-
-def _token_interval(token: Token) -> CharInterval:
-    return CharInterval(token.idx, token.idx + len(token.text))
 
 
 class _Extractor:
@@ -158,7 +158,7 @@ class _Extractor:
         for token in sent:
             if (to := according_to(token)) is not None:
                 found.append(self.according(sent, token, to))
-            elif self.quotes.at(_token_interval(token)) is not None:
+            elif self.quotes.at(token_interval(token)) is not None:
                 continue
             elif token.text == ":" and (label := colon_label(token)) is not None:
                 found.append(self.labelled_quote(sent, token, label))
@@ -197,7 +197,7 @@ class _Extractor:
         if len(body.split()) < 3:
             return None
         begin = colon.idx + 1 + lead
-        found = self.attribution(_token_interval(colon), CharInterval(begin, begin + len(body)),
+        found = self.attribution(token_interval(colon), CharInterval(begin, begin + len(body)),
                                  CharInterval(label.start_char, label.end_char), label.root.i)
         if found is not None and label.text.isupper():  # a transcript's turn: verbatim words
             return Attribution(found.cue, found.content, found.source, found.source_head, True)
@@ -208,7 +208,7 @@ class _Extractor:
         quote = self.quotes.after_cue(colon.idx + 1, sent.end_char)
         if quote is None or self.text[colon.idx + 1 : quote.start].strip():
             return None
-        return self.attribution(_token_interval(colon), quote,
+        return self.attribution(token_interval(colon), quote,
                                 CharInterval(label.start_char, label.end_char), label.root.i)
 
     # -- "according to X" ------------------------------------------------- #
@@ -235,7 +235,7 @@ class _Extractor:
         content = self.content_interval([t for t in sent if t.i not in phrase])
         if content is None:
             return None
-        return self.attribution(_token_interval(token), content,
+        return self.attribution(token_interval(token), content,
                                 char_interval(source_tokens(poll)), poll.i)
 
     # -- nominal cues: "his support for X", "voiced criticism of X" ------------- #
@@ -282,7 +282,7 @@ class _Extractor:
             content = self.quote_before(verb, subject)
         if content is None:
             return None
-        return self.attribution(_token_interval(verb), content,
+        return self.attribution(token_interval(verb), content,
                                 char_interval(source_tokens(subject)), subject.i)
 
     def clause_and_tail(self, verb: Token, clause: Token) -> list[Token]:
@@ -294,7 +294,7 @@ class _Extractor:
         tokens = _without_second_act(clause, list(clause.subtree))
         tokens = without_other_verb(clause, without_contrasts(clause, tokens))
         if clause.i < verb.i:
-            return tokens
+            return without_relative_clause(tokens)
         for child in verb.rights:
             if child.i <= clause.i or child.dep_ in ("punct", "cc"):
                 continue
@@ -304,7 +304,7 @@ class _Extractor:
             if any(is_cue_verb(t) for t in child.subtree) or child.dep_ == "conj":
                 break
             tokens.extend(child.subtree)
-        return tokens
+        return without_relative_clause(tokens)
 
     def quote_verb(self, sent: Span, verb: Token) -> Attribution | None:
         subject = subject_of(verb)
@@ -314,7 +314,7 @@ class _Extractor:
         quote = self.quote_after(verb, sent) or self.quote_before(verb, subject)
         if quote is None:
             return None
-        return self.attribution(_token_interval(verb), quote,
+        return self.attribution(token_interval(verb), quote,
                                 char_interval(source_tokens(subject)), subject.i)
 
     def clause_content(self, verb: Token) -> list[Token] | None:
@@ -324,7 +324,7 @@ class _Extractor:
         if clauses:
             # "Few would admit it, but X says he was lost": the clause after the cue.
             after = [c for c in clauses if c.i > verb.i and c.dep_ == "ccomp"]
-            quoted = self.quotes.at(_token_interval(clauses[0])) is not None
+            quoted = self.quotes.at(token_interval(clauses[0])) is not None
             return self.clause_and_tail(verb, after[0] if len(clauses) > 1 and after
                                         and not quoted else clauses[0])
         if (judged := for_clause(verb) or passive_object(verb)) is not None:
@@ -336,7 +336,7 @@ class _Extractor:
                 return without_circumstances(verb, after) or None
         for child in verb.children:
             if child.dep_ == "xcomp" and (verb.lemma_ in CUE_VERBS or framed_cue(verb)):
-                return without_other_verb(child, list(child.subtree)) + complements(verb, child)
+                return infinitive_content(verb, child)
         # "Y, X said": the cue verb hangs off the clause it reports.
         # A participle or "when asked" has no subject of its own: it adds to the clause
         # before it ("..., warning of floods"), it does not report it.
@@ -347,7 +347,7 @@ class _Extractor:
             head = verb.head
             left = [t for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
             if left and verb.lemma_ in SPEECH_VERBS:
-                return left
+                return left + after_inserted_cue(verb)
         # "A, X said, B", "As X noted, A": the cue clause sits inside the clause it reports.
         if inserted_report(verb):
             own = {t.i for t in verb.subtree}

@@ -39,6 +39,10 @@ FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 WHEN_MARKS = word_set("when after before until since as once")
 # Subordinators of a clause set against the one before it.
 CONTRASTS = word_set("while whereas although though")
+# Subordinators of a clause that tells when, or despite what, something was said.
+OCCASIONS = CONTRASTS | word_set("when after before as until since once")
+# Verbs whose subject is their infinitive's: "the plan seems to work".
+RAISING_VERBS = word_set("seem appear")
 
 
 def without_participle_cues(tokens: list[Token]) -> list[Token]:
@@ -277,3 +281,64 @@ def without_asides(tokens: list[Token] | None) -> list[Token] | None:
             cut = {t.i for t in token.subtree}
             return [t for t in tokens if t.i not in cut] or tokens
     return tokens
+
+
+def raised_subject(verb: Token) -> list[Token]:
+    """'The plan seems to work': after seem or appear, the subject is what the infinitive
+    says something of, and part of what is reported; the parser hangs it on the cue."""
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is None or subject.tag_ in ("WDT", "WP") or verb.lemma_ not in RAISING_VERBS:
+        return []
+    return list(subject.subtree)
+
+
+def infinitive_content(verb: Token, infinitive: Token) -> list[Token]:
+    """What a cue's infinitive reports ('vowed to repeal the law'), with the subject of
+    'seems to' and the complements of the cue after it, but not the speaker's next act."""
+    tokens = without_other_verb(infinitive, list(infinitive.subtree))
+    return raised_subject(verb) + tokens + complements(verb, infinitive)
+
+
+def after_inserted_cue(verb: Token) -> list[Token]:
+    """'Prices will rise, she said, because costs are up': what the parser hangs on the
+    reported clause after a cue set into it, past a comma, goes on with what was said;
+    not after a quotation ('"A," she said, dressed in red' narrates), nor a clause of
+    its own joined by 'and', one of when it was said ('when ...'), a quotation or a cue."""
+    head, end = verb.head, verb.right_edge.i
+    tail = [c for c in head.rights if c.i > end and c.dep_ not in ("punct", "cc", "conj")]
+    start = next(t.i for t in verb.subtree if not t.is_punct)
+    quoted = any(t.is_quote for t in verb.doc[max(start - 3, 0) : start])
+    if not tail or quoted or not any(t.text == "," for t in verb.doc[end : tail[0].i]):
+        return []
+    found: list[Token] = []
+    for child in tail:
+        if _occasion(child) or child.left_edge.is_quote or any(
+                is_cue_verb(t) for t in child.subtree):
+            break
+        found.extend(child.subtree)
+    return found
+
+
+def _occasion(child: Token) -> bool:
+    """'when a protester fell', 'after the vote': when, or despite what, it was said."""
+    marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
+    return bool(marks) and marks[0] in OCCASIONS
+
+
+def without_relative_clause(tokens: list[Token]) -> list[Token]:
+    """'said she backs the bill, which passed in May': a relative clause after a comma that
+    closes what was said tells the reader about its last noun; the writer's, not said."""
+    last = max((t.i for t in tokens if not t.is_punct), default=-1)
+    for token in tokens:
+        if (token.right_edge.i >= last and token.left_edge.i > tokens[0].i
+                and _closing_relative(token)):
+            return [t for t in tokens if t.i < token.left_edge.i - 1]
+    return tokens
+
+
+def _closing_relative(clause: Token) -> bool:
+    """', which passed in May', ', where he lives': a relative clause opened by a comma
+    and a wh-word, with no quotation in it (a quoted one was said)."""
+    opener = clause.left_edge
+    return clause.dep_ == "relcl" and opener.tag_ in ("WDT", "WP", "WP$", "WRB") and (
+        clause.doc[opener.i - 1].text == ",") and not any(t.is_quote for t in clause.subtree)

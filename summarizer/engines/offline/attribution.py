@@ -29,6 +29,7 @@ from summarizer.engines.offline.bounds import (
     after_inserted_cue,
     call_preposition,
     clause_object,
+    colon_between,
     complements,
     continues_clause,
     for_clause,
@@ -40,6 +41,8 @@ from summarizer.engines.offline.bounds import (
     reported_clauses,
     reports_that,
     second_half,
+    set_off,
+    without_according,
     without_asides,
     without_circumstances,
     without_contrasts,
@@ -293,8 +296,8 @@ class _Extractor:
         """
         tokens = _without_second_act(clause, list(clause.subtree))
         tokens = without_other_verb(clause, without_contrasts(clause, tokens))
-        if clause.i < verb.i:
-            return without_relative_clause(tokens)
+        if clause.i < verb.i:  # 'The odds are long: polls show him behind' reports no odds
+            return [] if colon_between(clause.right_edge, verb) else without_relative_clause(tokens)
         for child in verb.rights:
             if child.i <= clause.i or child.dep_ in ("punct", "cc"):
                 continue
@@ -346,7 +349,7 @@ class _Extractor:
             own = {t.i for t in verb.subtree}
             head = verb.head
             left = [t for t in head.subtree if t.i not in own and t.i < verb.left_edge.i]
-            if left and verb.lemma_ in SPEECH_VERBS:
+            if left and verb.lemma_ in SPEECH_VERBS and (set_off(verb) or left[-1].is_quote):
                 return left + after_inserted_cue(verb)
         # "A, X said, B", "As X noted, A": the cue clause sits inside the clause it reports.
         if inserted_report(verb):
@@ -401,7 +404,7 @@ class _Extractor:
     def content_interval(self, tokens: list[Token] | None) -> CharInterval | None:
         if not tokens:
             return None
-        found = char_interval(without_participle_cues(_without_according(tokens)))
+        found = char_interval(without_participle_cues(without_according(tokens)))
         return None if found is None else self.quotes.widen(found)
 
     def attribution(self, cue: CharInterval, content: CharInterval, source: CharInterval | None,
@@ -452,12 +455,6 @@ def _without_second_act(clause: Token, tokens: list[Token]) -> list[Token]:
                 t.i for t in clause.children if t.dep_ == "cc" and t.i < child.i}
             return [t for t in tokens if t.i not in cut]
     return tokens
-
-
-def _without_according(tokens: list[Token]) -> list[Token]:
-    """'He said it was a lie, according to witnesses': the other cue is not content."""
-    cut = {t.i for token in tokens if according_to(token) is not None for t in token.subtree}
-    return [t for t in tokens if t.i not in cut] if cut else tokens
 
 
 def _describes(verb: Token) -> bool:

@@ -15,6 +15,7 @@ from summarizer.engines.offline.cues import (
     PREPOSITION_VERBS,
     SPEECH_VERBS,
     SUBJECT_DEPS,
+    according_to,
     holder,
     is_cue_verb,
     marked,
@@ -152,6 +153,13 @@ def reported_clauses(verb: Token) -> list[Token]:
     clauses = [c for c in verb.children if c.dep_ in CLAUSE_DEPS and not inserted_cue(c)]
     before = [c for c in clauses if c.dep_ == "ccomp" and c.i < verb.i]
     return [c for c in clauses if c not in before[:-1]]
+
+
+def colon_between(first: Token, last: Token) -> bool:
+    """A colon outside quotation marks parts the two tokens: 'The odds are long: polls
+    show him behind'."""
+    between = first.doc[first.i + 1 : last.i]
+    return any(t.text == ":" for t in between) and not any(t.is_quote for t in between)
 
 
 def without_left_cues(verb: Token, tokens: list[Token]) -> list[Token]:
@@ -342,3 +350,19 @@ def _closing_relative(clause: Token) -> bool:
     opener = clause.left_edge
     return clause.dep_ == "relcl" and opener.tag_ in ("WDT", "WP", "WP$", "WRB") and (
         clause.doc[opener.i - 1].text == ",") and not any(t.is_quote for t in clause.subtree)
+
+
+def set_off(verb: Token) -> bool:
+    """'Y, X said' and '"Y" X said': the cue clause is set off from the words it reports
+    by punctuation, or is what 'be' equates them with ('That was what X said'); 'I
+    forgot she said it' and 'higher than they predicted' hang a clause on the sentence,
+    they do not report it."""
+    start = min([verb.i] + [c.left_edge.i for c in verb.lefts if not c.is_punct])
+    before = verb.doc[start - 1] if start > 0 else None
+    return before is None or before.is_punct or before.is_quote or before.lemma_ == "be"
+
+
+def without_according(tokens: list[Token]) -> list[Token]:
+    """'He said it was a lie, according to witnesses': the other cue is not content."""
+    cut = {t.i for token in tokens if according_to(token) is not None for t in token.subtree}
+    return [t for t in tokens if t.i not in cut] if cut else tokens

@@ -32,10 +32,12 @@ from summarizer.engines.offline.bounds import (
     colon_between,
     complements,
     continues_clause,
+    distant_clause,
     for_clause,
     goes_on,
     held_object,
     infinitive_content,
+    left_subject,
     nominal_content,
     object_complement,
     reported_clauses,
@@ -267,7 +269,7 @@ class _Extractor:
         if purpose_of_anonymity(verb):
             return None
         actor = verb.head.head if _second_act(verb) else verb
-        subject = unquoted_subject(verb, speaker(actor), self.quotes)
+        subject = unquoted_subject(verb, speaker(actor) or left_subject(verb), self.quotes)
         tokens = self.clause_content(verb)
         if subject is None or subject.i > verb.i:
             inverted = inverted_subject(verb)
@@ -330,7 +332,7 @@ class _Extractor:
             quoted = self.quotes.at(token_interval(clauses[0])) is not None
             return self.clause_and_tail(verb, after[0] if len(clauses) > 1 and after
                                         and not quoted else clauses[0])
-        if (judged := for_clause(verb) or passive_object(verb)) is not None:
+        if (judged := for_clause(verb) or passive_object(verb) or distant_clause(verb)) is not None:
             return judged
         if verb.lemma_ == "call":
             called = call_preposition(verb)

@@ -17,6 +17,7 @@ from summarizer.engines.offline.cues import (
     SUBJECT_DEPS,
     according_to,
     holder,
+    inverted_subject,
     is_cue_verb,
     marked,
 )
@@ -44,6 +45,8 @@ CONTRASTS = word_set("while whereas although though")
 OCCASIONS = CONTRASTS | word_set("when after before as until since once")
 # Verbs whose subject is their infinitive's: "the plan seems to work".
 RAISING_VERBS = word_set("seem appear")
+# What closes an aside between a speaker and the cue, and what opened it.
+INSERTS = {")": "(", "-": "-", "—": "—", "–": "–"}
 
 
 def without_participle_cues(tokens: list[Token]) -> list[Token]:
@@ -366,3 +369,55 @@ def without_according(tokens: list[Token]) -> list[Token]:
     """'He said it was a lie, according to witnesses': the other cue is not content."""
     cut = {t.i for token in tokens if according_to(token) is not None for t in token.subtree}
     return [t for t in tokens if t.i not in cut] if cut else tokens
+
+
+def distant_clause(verb: Token) -> list[Token] | None:
+    """'said in one of her posts that A', 'told the crowd at a rally that A': a speech
+    verb's that-clause the parser hung on a noun of where or to whom it was said. A
+    clause opened by the mark 'that' with a subject of its own is no relative clause. Only
+    in a circumstance or the hearer ('says the cut that X opposes hurts Y' says a clause)."""
+    if verb.lemma_ not in SPEECH_VERBS or any(c.dep_ in CLAUSE_DEPS for c in verb.children):
+        return None
+    for child in (c for c in verb.rights if c.dep_ in ("prep", "npadvmod") or (
+            c.dep_ == "dobj" and verb.lemma_ == "tell")):
+        for token in child.subtree:
+            if token.dep_ in ("relcl", "acl") and marked(token, "that") and any(
+                    c.dep_ in SUBJECT_DEPS for c in token.children):
+                return list(token.subtree)
+    return None
+
+
+def left_subject(verb: Token) -> Token | None:
+    """'Alarmed by it, Senator Jane Roe, the whip, said that A': the speaker the parser
+    hung elsewhere, the noun phrase (with its apposition) that ends just before a finite
+    cue with no subject, neither before nor after it ('A, said one aide')."""
+    if verb.dep_ != "ROOT" or verb.tag_ not in FINITE_TAGS or any(
+            c.dep_ in (*SUBJECT_DEPS, "expl", "csubj") for c in verb.children) or (
+            inverted_subject(verb) is not None):
+        return None
+    before = list(verb.doc[verb.sent.start : verb.i])
+    if before and before[-1].text in INSERTS:  # "Jane Roe (a Democrat) said", "- ... -"
+        opener = INSERTS[before[-1].text]
+        before = before[: max((k for k, t in enumerate(before[:-1]) if t.text == opener),
+                              default=0)]
+    words = [t for t in before if not t.is_punct]
+    if not words or verb.nbor(-1).is_quote:
+        return None
+    noun = phrase_head(words[-1])
+    named = noun.pos_ in ("NOUN", "PROPN") and noun.ent_type_ not in ("DATE", "TIME")
+    return noun if named and noun.dep_ != "dobj" else None
+
+
+def phrase_head(word: Token) -> Token:
+    """The name a phrase's last word belongs to: 'Doe' for 'manager' in 'Jay Doe, the
+    president and manager of Acme', but not 'Acme' for 'Doe' in 'At Acme, Jay Doe'."""
+    noun = word
+    while True:
+        head = noun.head
+        if noun.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ in ("NOUN", "PROPN"):
+            noun = head.head
+        elif (noun.dep_ == "appos" or (noun.dep_ == "conj" and head.dep_ == "appos")) and (
+                head.pos_ in ("NOUN", "PROPN") and head.dep_ != "pobj"):
+            noun = head
+        else:
+            return noun

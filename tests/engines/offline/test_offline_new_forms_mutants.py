@@ -14,9 +14,9 @@ from summarizer.engines.offline import nlp
 from summarizer.engines.offline.attribution import (
     Attribution,
     _Extractor,
-    _without_according,
     extract,
 )
+from summarizer.engines.offline.bounds import without_according
 from summarizer.engines.offline.cues import char_interval
 from summarizer.engines.offline.quotes import Quotes, quotations
 from summarizer.spans import CharInterval
@@ -125,7 +125,7 @@ def test_according_to_is_cut_from_another_cues_content_and_nothing_else() -> Non
     ("it was a lie going to", "it was a lie going to"),
 ])
 def test_without_according_at_the_end_of_a_text(text: str, kept: str) -> None:
-    tokens = _without_according(list(nlp.parse(text)))
+    tokens = without_according(list(nlp.parse(text)))
     assert " ".join(t.text for t in tokens) == kept
 
 

@@ -33,9 +33,9 @@ def test_an_aside_after_the_object_is_left_out(text: str, cue: str, content: str
         ("The mayor thanked her deputy, Jane Doe.", "thanked", "her deputy, Jane Doe"),
         ("The senator praised the farmers, the teachers and the nurses.",
          "praised", "the farmers, the teachers and the nurses"),
-        # Inside a reported clause the aside is part of what was said.
-        ("The mayor said she opposed the budget, which the council passed in May.",
-         "said", "she opposed the budget, which the council passed in May"),
+        # Inside a reported clause a description is part of what was said.
+        ("The mayor said she opposed Jones, a former governor.",
+         "said", "she opposed Jones, a former governor"),
     ],
     ids=["name", "list", "clause"],
 )

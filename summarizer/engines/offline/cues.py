@@ -43,7 +43,7 @@ STANCE_VERBS = word_set(
     seek name credit rule list label quote issue chide rebut articulate proclaim
     characterize liken reaffirm dub recite remember order underscore title detail attribute
     disavow clarify document contemplate interpret contradict dislike champion paint sound
-    understand release publish deliver project resist inform contrast love guess herald relish
+    understand publish project resist inform contrast love guess herald relish
     expose imagine"""
     # The tagger's lemmas of "hoping", "retweeted" and "lambasted".
     " hop retweete lambast"

@@ -42,7 +42,7 @@ WHEN_MARKS = word_set("when after before until since as once")
 # Subordinators of a clause set against the one before it.
 CONTRASTS = word_set("while whereas although though")
 # Subordinators of a clause that tells when, or despite what, something was said.
-OCCASIONS = CONTRASTS | word_set("when after before as until since once")
+OCCASIONS = CONTRASTS | WHEN_MARKS
 # Verbs whose subject is their infinitive's: "the plan seems to work".
 RAISING_VERBS = word_set("seem appear")
 # What closes an aside between a speaker and the cue, and what opened it.

@@ -105,6 +105,12 @@ MODULES = (
             "tests/engines/offline/test_offline_stance_structure.py",
             "tests/engines/offline/test_offline_quotation_cues.py",
             "tests/engines/offline/test_offline_phrasal_cues.py",
+            "tests/engines/offline/test_offline_nominal.py",
+            "tests/engines/offline/test_offline_quotes_pieces.py",
+            "tests/engines/offline/test_offline_cuewords.py",
+            "tests/engines/offline/test_offline_clausal.py",
+            "tests/engines/offline/test_offline_prune.py",
+            "tests/engines/offline/test_offline_none.py",
         ),
     ),
     Module(

@@ -42,8 +42,13 @@ def test_a_clause_without_quotation_is_not_continued_by_one() -> None:
          "portray", "“reckless” spending as the main threat"),
         ("The company admitted “a few cases” where the rules were not followed.",
          "admitted", "“a few cases” where the rules were not followed"),
+        # The quotation's last character decides, whatever comes before it or what it is.
+        ('Critics portray "Plan B" supporters as naive.',
+         "portray", '"Plan B" supporters as naive'),
+        ('Critics portray "Plan X" supporters as naive.',
+         "portray", '"Plan X" supporters as naive'),
     ],
-    ids=["quoted modifier", "quoted head"],
+    ids=["quoted modifier", "quoted head", "last word one letter", "last letter X"],
 )
 def test_a_quoted_word_the_object_runs_on_from_takes_the_whole_object(
     text: str, cue: str, content: str

@@ -107,9 +107,8 @@ def complements(verb: Token, after: Token, test: Callable[[Token], bool] = compl
 def when_clause(child: Token) -> bool:
     """'backed the bill when it came to a vote', 'praised him after he won': a clause with
     a subject of its own that tells when the act was, not what it judged."""
-    marks = [c.lower_ for c in child.children if c.dep_ in ("mark", "advmod") and c.i < child.i]
-    return child.dep_ == "advcl" and bool(marks) and marks[0] in WHEN_MARKS and any(
-        c.dep_ in SUBJECT_DEPS for c in child.children)
+    opener = _first_mark(child, ("mark", "advmod"))
+    return child.dep_ == "advcl" and opener in WHEN_MARKS and has_subject(child)
 
 
 def object_complement(child: Token) -> bool:
@@ -121,8 +120,8 @@ def second_half(child: Token) -> bool:
     """'said she was "not only here to do my job" but also to back her candidate': an
     infinitive with no subject of its own cannot be a second act of the speaker."""
     return (child.dep_ == "conj"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
-            and not any(c.dep_ in SUBJECT_DEPS for c in child.children))
+            and _has_to(child)
+            and not has_subject(child))
 
 
 def continues_clause(child: Token) -> bool:
@@ -145,8 +144,7 @@ def clause_object(verb: Token) -> list[Token] | None:
 def inserted_cue(clause: Token) -> bool:
     """'But, she added, it will pass': a cue clause set into the clause it
     reports is not a clause reported by that clause's verb."""
-    return clause.dep_ == "parataxis" and clause.lemma_ in SPEECH_VERBS and any(
-        c.dep_ in SUBJECT_DEPS for c in clause.children)
+    return clause.dep_ == "parataxis" and clause.lemma_ in SPEECH_VERBS and has_subject(clause)
 
 
 def reported_clauses(verb: Token) -> list[Token]:
@@ -176,12 +174,11 @@ def without_left_cues(verb: Token, tokens: list[Token]) -> list[Token]:
 def contrast_clause(child: Token) -> bool:
     """'..., while others backed him', 'even as aides denied it': a clause with a
     subject of its own, set against what was said, is the writer's, not the speaker's."""
-    marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
-    if child.dep_ != "advcl" or not marks or not any(
-            c.dep_ in SUBJECT_DEPS for c in child.children):
+    opener = _first_mark(child)
+    if child.dep_ != "advcl" or opener is None or not has_subject(child):
         return False
     even = any(c.lower_ == "even" for c in child.children)
-    return marks[0] in CONTRASTS or (marks[0] == "as" and even)
+    return opener in CONTRASTS or (opener == "as" and even)
 
 
 def without_contrasts(clause: Token, tokens: list[Token]) -> list[Token]:
@@ -208,9 +205,8 @@ def reports_that(verb: Token) -> bool:
 def goes_on(clause: Token, child: Token) -> bool:
     """'said A, but B' and 'said that A, and B': a clause with a subject of its own and
     no cue, which the parser hung on the cue, goes on with what was said."""
-    if child.dep_ != "conj" or any(is_cue_verb(t) for t in child.subtree) or not any(
-            c.dep_ in SUBJECT_DEPS for c in child.children) or any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+    if child.dep_ != "conj" or any(is_cue_verb(t) for t in child.subtree) or (
+            not has_subject(child) or _has_to(child)):
         return False
     return marked(clause, "that") or any(
         c.dep_ == "cc" and c.lower_ == "but" and clause.i < c.i < child.i
@@ -222,13 +218,13 @@ def without_other_verb(head: Token, tokens: list[Token]) -> list[Token]:
     quit': a conjunct in another verb form than the infinitive or modal verb it joins
     cannot share its 'to' or 'will'; it is the speaker's next act (after a modal, only
     a cue: 'would resign and ended a strike' may be what was said)."""
-    to = any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+    to = _has_to(head)
     modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children)
     if head.tag_ != "VB" or not (to or modal):
         return tokens
     for child in head.rights:
-        if child.dep_ == "conj" and child.tag_ in ("VBD", "VBZ", "VBG") and not any(
-                c.dep_ in SUBJECT_DEPS for c in child.children) and (to or is_cue_verb(child)):
+        if child.dep_ == "conj" and child.tag_ in ("VBD", "VBZ", "VBG") and (
+                not has_subject(child) and (to or is_cue_verb(child))):
             cut = {t.i for t in child.subtree} | {
                 t.i for t in head.children if t.dep_ == "cc" and t.i < child.i}
             return [t for t in tokens if t.i not in cut]
@@ -285,13 +281,12 @@ def without_asides(tokens: list[Token] | None) -> list[Token] | None:
     if not tokens:
         return tokens
     inside = {t.i for t in tokens}
-    last = max((t.i for t in tokens if not t.is_punct), default=-1)
-    for token in tokens:
-        if token.right_edge.i >= last and aside(token) and not any(
-                a.pos_ in ("VERB", "AUX") for a in token.head.ancestors if a.i in inside):
-            cut = {t.i for t in token.subtree}
-            return [t for t in tokens if t.i not in cut] or tokens
-    return tokens
+    found = _closing(tokens, lambda token: aside(token) and not any(
+        a.pos_ in ("VERB", "AUX") for a in token.head.ancestors if a.i in inside))
+    if found is None:
+        return tokens
+    cut = {t.i for t in found.subtree}
+    return [t for t in tokens if t.i not in cut] or tokens
 
 
 def raised_subject(verb: Token) -> list[Token]:
@@ -332,19 +327,15 @@ def after_inserted_cue(verb: Token) -> list[Token]:
 
 def _occasion(child: Token) -> bool:
     """'when a protester fell', 'after the vote': when, or despite what, it was said."""
-    marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
-    return bool(marks) and marks[0] in OCCASIONS
+    return _first_mark(child) in OCCASIONS
 
 
 def without_relative_clause(tokens: list[Token]) -> list[Token]:
     """'said she backs the bill, which passed in May': a relative clause after a comma that
     closes what was said tells the reader about its last noun; the writer's, not said."""
-    last = max((t.i for t in tokens if not t.is_punct), default=-1)
-    for token in tokens:
-        if (token.right_edge.i >= last and token.left_edge.i > tokens[0].i
-                and _closing_relative(token)):
-            return [t for t in tokens if t.i < token.left_edge.i - 1]
-    return tokens
+    found = _closing(tokens, lambda token: token.left_edge.i > tokens[0].i
+                     and _closing_relative(token))
+    return tokens if found is None else [t for t in tokens if t.i < found.left_edge.i - 1]
 
 
 def _closing_relative(clause: Token) -> bool:
@@ -381,8 +372,7 @@ def distant_clause(verb: Token) -> list[Token] | None:
     for child in (c for c in verb.rights if c.dep_ in ("prep", "npadvmod") or (
             c.dep_ == "dobj" and verb.lemma_ == "tell")):
         for token in child.subtree:
-            if token.dep_ in ("relcl", "acl") and marked(token, "that") and any(
-                    c.dep_ in SUBJECT_DEPS for c in token.children):
+            if token.dep_ in ("relcl", "acl") and marked(token, "that") and has_subject(token):
                 return list(token.subtree)
     return None
 
@@ -421,3 +411,25 @@ def phrase_head(word: Token) -> Token:
             noun = head
         else:
             return noun
+
+
+def has_subject(token: Token) -> bool:
+    """Whether the parser gave ``token`` a subject of its own."""
+    return any(c.dep_ in SUBJECT_DEPS for c in token.children)
+
+
+def _has_to(verb: Token) -> bool:
+    """'to vote': an infinitive marked by 'to'."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _first_mark(clause: Token, deps: tuple[str, ...] = ("mark",)) -> str | None:
+    """The word that opens a subordinate clause ('when', 'while', 'that'), lower-cased."""
+    return next((c.lower_ for c in clause.children if c.dep_ in deps and c.i < clause.i), None)
+
+
+def _closing(tokens: list[Token], test: Callable[[Token], bool]) -> Token | None:
+    """The first word of ``tokens`` whose phrase runs to their last word and passes ``test``:
+    a phrase that closes the content ('..., which passed in May')."""
+    last = max((t.i for t in tokens if not t.is_punct), default=-1)
+    return next((t for t in tokens if t.right_edge.i >= last and test(t)), None)

@@ -453,10 +453,12 @@ def phrasal_content(verb: Token) -> list[Token] | None:
     """What a phrasal cue reports ('took issue with X', 'made it clear that X'): None when
     the verb is no phrasal cue, or a cue alone whose other forms may hold content ('voted
     in May to ...'); an empty list when the phrase holds no content here."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
     lemma = verb.lemma_.lower()
     key = next((c for c in verb.children if c.dep_ in PHRASAL_DEPS
                 and (lemma, c.lemma_.lower()) in PHRASAL_CUES), None)
-    if key is None or verb.pos_ not in ("VERB", "AUX"):
+    if key is None:
         return None
     for place in PHRASAL_CUES[lemma, key.lemma_.lower()]:
         found = _phrasal_place(verb, key, place)

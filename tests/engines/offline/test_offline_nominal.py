@@ -36,8 +36,11 @@ def test_an_aside_after_the_object_is_left_out(text: str, cue: str, content: str
         # Inside a reported clause a description is part of what was said.
         ("The mayor said she opposed Jones, a former governor.",
          "said", "she opposed Jones, a former governor"),
+        # So it is inside a verb of the object: the plan is to hire that former governor.
+        ("The senator praised the plan to hire Jones, a former governor.",
+         "praised", "the plan to hire Jones, a former governor"),
     ],
-    ids=["name", "list", "clause"],
+    ids=["name", "list", "clause", "verb in the object"],
 )
 def test_what_is_no_aside_stays(text: str, cue: str, content: str) -> None:
     assert contents(text)[cue] == content
